@@ -1,0 +1,338 @@
+package dev.faultline.cluster.postgres;
+
+import dev.faultline.cluster.process.Commands;
+import dev.faultline.cluster.process.LaunchSpec;
+import dev.faultline.cluster.process.OsUser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One PostgreSQL server on loopback: its folder ({@code data/} plus a log), its port, and the steps
+ * that make it a primary ({@code initdb}) or a streaming replica of another node ({@code
+ * pg_basebackup}). Running the server is left to a {@link dev.faultline.cluster.process.Launcher}
+ * through {@link #launchSpec()}.
+ */
+public final class PostgresNode {
+  private final String name;
+  private final int port;
+  private final Path dir;
+  private final PostgresBinaries binaries;
+  private final PostgresCredentials credentials;
+  private final PostgresSettings settings;
+
+  public PostgresNode(
+      String name,
+      int port,
+      Path dir,
+      PostgresBinaries binaries,
+      PostgresCredentials credentials,
+      PostgresSettings settings) {
+    this.name = name;
+    this.port = port;
+    this.dir = dir.toAbsolutePath();
+    this.binaries = binaries;
+    this.credentials = credentials;
+    this.settings = settings;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  public Path logFile() {
+    return dir.resolve("postgres.log");
+  }
+
+  public boolean initialized() {
+    return Files.exists(dataDir().resolve("PG_VERSION"));
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl(PostgresCredentials.DATABASE);
+  }
+
+  /** Creates a fresh cluster with checksums and this suite's configuration; not started. */
+  public void initPrimary() throws IOException {
+    prepareDir();
+    Path pwFile = dir.resolve("pwfile");
+    Files.writeString(pwFile, credentials.superuserPassword() + "\n");
+    OsUser.handOver(dir, OsUser.POSTGRES);
+    try {
+      runAsPostgres(
+          List.of(
+              binaries.program("initdb"),
+              "-D",
+              dataDir().toString(),
+              "-U",
+              PostgresCredentials.SUPERUSER,
+              "--pwfile=" + pwFile,
+              "--auth=scram-sha-256",
+              "--encoding=UTF8",
+              "--locale=C",
+              // Checksums turn silent corruption into a loud error, and let pg_rewind work.
+              "--data-checksums"),
+          Map.of(),
+          Duration.ofMinutes(2));
+    } finally {
+      Files.deleteIfExists(pwFile);
+    }
+    Files.writeString(
+        dataDir().resolve("postgresql.conf"),
+        settings.serverConfig(),
+        java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(dataDir().resolve("pg_hba.conf"), HBA);
+  }
+
+  /**
+   * Clones {@code primary} with {@code pg_basebackup} into a streaming standby that names itself
+   * after this node (so the primary can list it as a synchronous standby) and holds a replication
+   * slot, so the primary keeps the WAL this replica has not received yet.
+   */
+  public void initReplicaOf(PostgresNode primary) throws IOException {
+    prepareDir();
+    OsUser.handOver(dir, OsUser.POSTGRES);
+    runAsPostgres(
+        List.of(
+            binaries.program("pg_basebackup"),
+            "-d",
+            primary.replicationConnInfo(name),
+            "-D",
+            dataDir().toString(),
+            "--write-recovery-conf",
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            "--create-slot",
+            "--slot=" + slotName()),
+        Map.of("PGPASSWORD", credentials.replicationPassword()),
+        Duration.ofMinutes(5));
+  }
+
+  /** The replication slot a replica of this name streams through. */
+  public String slotName() {
+    return name.replaceAll("[^a-z0-9_]", "_");
+  }
+
+  String replicationConnInfo(String applicationName) {
+    return "host=127.0.0.1 port="
+        + port
+        + " user="
+        + PostgresCredentials.REPLICATION_USER
+        + " application_name="
+        + applicationName;
+  }
+
+  /** Runs the server in the foreground of its own process, logging to {@link #logFile()}. */
+  public LaunchSpec launchSpec() {
+    return new LaunchSpec(
+        name,
+        OsUser.as(
+            OsUser.POSTGRES,
+            List.of(
+                binaries.program("postgres"),
+                "-D",
+                dataDir().toString(),
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=")),
+        dir,
+        Map.of(),
+        logFile());
+  }
+
+  /** The running postmaster, from its own pid file (the truth, whoever started it). */
+  public Optional<ProcessHandle> postmaster() {
+    Path pidFile = dataDir().resolve("postmaster.pid");
+    try {
+      if (!Files.isReadable(pidFile)) {
+        return Optional.empty();
+      }
+      String first = Files.readAllLines(pidFile).getFirst().trim();
+      return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // being written or removed right now: not running for our purposes
+    }
+  }
+
+  /** Creates the application role and database and the replication role (primary, once). */
+  public void bootstrapRoles() throws SQLException {
+    try (Connection c = superuserConnection("postgres");
+        Statement s = c.createStatement()) {
+      if (!exists(
+          s, "select 1 from pg_roles where rolname = '" + PostgresCredentials.APP_USER + "'")) {
+        s.execute(
+            "create role "
+                + PostgresCredentials.APP_USER
+                + " login password '"
+                + credentials.appPassword()
+                + "'");
+      }
+      if (!exists(
+          s,
+          "select 1 from pg_roles where rolname = '"
+              + PostgresCredentials.REPLICATION_USER
+              + "'")) {
+        s.execute(
+            "create role "
+                + PostgresCredentials.REPLICATION_USER
+                + " login replication password '"
+                + credentials.replicationPassword()
+                + "'");
+      }
+      if (!exists(
+          s, "select 1 from pg_database where datname = '" + PostgresCredentials.DATABASE + "'")) {
+        s.execute(
+            "create database "
+                + PostgresCredentials.DATABASE
+                + " owner "
+                + PostgresCredentials.APP_USER);
+      }
+    }
+  }
+
+  /**
+   * Makes every commit on this primary wait until a standby has flushed it: an acknowledged write
+   * then survives the loss of the primary. {@code '*'} is any one standby.
+   */
+  public void requireSynchronousStandby(boolean required) throws SQLException {
+    try (Connection c = superuserConnection("postgres");
+        Statement s = c.createStatement()) {
+      s.execute("alter system set synchronous_standby_names = '" + (required ? "*" : "") + "'");
+      s.execute("select pg_reload_conf()");
+    }
+  }
+
+  public Connection superuserConnection(String database) throws SQLException {
+    return DriverManager.getConnection(
+        jdbcUrl(database) + "?connectTimeout=2&socketTimeout=5",
+        PostgresCredentials.SUPERUSER,
+        credentials.superuserPassword());
+  }
+
+  public Connection appConnection() throws SQLException {
+    return DriverManager.getConnection(
+        jdbcUrl() + "?connectTimeout=2&socketTimeout=10",
+        PostgresCredentials.APP_USER,
+        credentials.appPassword());
+  }
+
+  /** Asks the node what it is now; {@link NodeStatus.Down} when it does not answer. */
+  public NodeStatus probe() {
+    try (Connection c = superuserConnection("postgres");
+        Statement s = c.createStatement()) {
+      boolean inRecovery;
+      try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+        rs.next();
+        inRecovery = rs.getBoolean(1);
+      }
+      if (inRecovery) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "select (select count(*) from pg_stat_wal_receiver where status = 'streaming'),"
+                    + " coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0),"
+                    + " pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()")) {
+          rs.next();
+          boolean caughtUp = rs.getBoolean(3);
+          // No replay for a while on an idle primary is not lag: lag is WAL received, not replayed.
+          double lag = caughtUp ? 0 : rs.getDouble(2);
+          return new NodeStatus.Replica(rs.getInt(1) > 0, lag);
+        }
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "select count(*), count(*) filter (where sync_state in ('sync', 'quorum'))"
+                  + " from pg_stat_replication where state = 'streaming'")) {
+        rs.next();
+        return new NodeStatus.Primary(rs.getInt(1), rs.getInt(2));
+      }
+    } catch (SQLException e) {
+      return new NodeStatus.Down(e.getMessage());
+    }
+  }
+
+  /** Waits until the node accepts connections (any role). */
+  public NodeStatus awaitUp(Duration timeout) throws IOException {
+    return await(timeout, NodeStatus::up, "up");
+  }
+
+  /** Waits until this primary streams to at least one synchronous standby. */
+  public void awaitSynchronousStandby(Duration timeout) throws IOException {
+    await(
+        timeout,
+        st -> st instanceof NodeStatus.Primary p && p.synchronousStandbys() > 0,
+        "streaming to a synchronous standby");
+  }
+
+  private NodeStatus await(
+      Duration timeout, java.util.function.Predicate<NodeStatus> condition, String what)
+      throws IOException {
+    Instant deadline = Instant.now().plus(timeout);
+    NodeStatus status = probe();
+    while (!condition.test(status)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException(name + " is not " + what + " after " + timeout + ": " + status);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      status = probe();
+    }
+    return status;
+  }
+
+  private void prepareDir() throws IOException {
+    Files.createDirectories(dir);
+    if (Files.exists(dataDir())) {
+      throw new IOException(dataDir() + " already exists: refusing to overwrite a cluster");
+    }
+    if (!Files.exists(logFile())) {
+      Files.createFile(logFile());
+    }
+  }
+
+  private void runAsPostgres(List<String> command, Map<String, String> env, Duration timeout)
+      throws IOException {
+    Commands.check(OsUser.as(OsUser.POSTGRES, command), dir, env, timeout);
+  }
+
+  private static boolean exists(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      return rs.next();
+    }
+  }
+
+  private static final String HBA =
+      """
+      # Loopback only, passwords always (scram-sha-256), replication only for the replication role.
+      host    all             all             127.0.0.1/32    scram-sha-256
+      host    replication     replicator      127.0.0.1/32    scram-sha-256
+      """;
+}
