@@ -1,0 +1,47 @@
+package dev.faultline.web;
+
+import dev.faultline.web.caller.CallerArgumentResolver;
+import dev.faultline.web.problem.ProblemDetailsAdvice;
+import dev.faultline.web.problem.ProblemErrorController;
+import dev.faultline.web.problem.ProblemResponses;
+import dev.faultline.web.security.ServiceSecurityConfiguration;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every servlet service of the suite gets by depending on this library: token checks, a {@link
+ * dev.faultline.web.caller.Caller} parameter, problem details for every error. Runs before Boot's
+ * error handling so our error controller replaces Boot's.
+ */
+@AutoConfiguration(
+    beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
+public class ServiceWebAutoConfiguration {
+
+  @Bean
+  ProblemResponses problemResponses(JsonMapper json) {
+    return new ProblemResponses(json);
+  }
+
+  @Bean
+  ProblemErrorController problemErrorController(ProblemResponses responses) {
+    return new ProblemErrorController(responses);
+  }
+
+  @Bean
+  WebMvcConfigurer callerParameters() {
+    return new WebMvcConfigurer() {
+      @Override
+      public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CallerArgumentResolver());
+      }
+    };
+  }
+}

@@ -1,0 +1,24 @@
+package dev.faultline.web.caller;
+
+import dev.faultline.auth.Role;
+import java.util.Set;
+
+/**
+ * Who is calling, from the verified bearer token: the subject (a customer ID for customers) and the
+ * roles. Controllers take it as a parameter; the domain decides what it may touch.
+ */
+public record Caller(String subject, Set<Role> roles) {
+
+  public Caller {
+    roles = Set.copyOf(roles);
+  }
+
+  public boolean isAdmin() {
+    return roles.contains(Role.ADMIN);
+  }
+
+  /** A customer acts for themselves; an admin for anyone. */
+  public boolean mayActFor(String customerId) {
+    return isAdmin() || subject.equals(customerId);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.faultline.order.order;
+
+/** Where an order is in its saga (see DESIGN.md): three terminal states, three in flight. */
+public enum OrderStatus {
+  PENDING,
+  PAID,
+  CONFIRMED,
+  REJECTED,
+  REFUNDING,
+  CANCELLED
+}

@@ -1,0 +1,422 @@
+package dev.faultline.suite;
+
+import dev.faultline.auth.TokenMinter;
+import dev.faultline.auth.TokenRequest;
+import dev.faultline.cluster.process.LogTail;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code bin/suite}: the whole suite as local processes, per CONTRACT.md. */
+public final class Suite {
+  private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(4);
+
+  private final SuiteHome home;
+  private final Ports ports;
+  private final PrintStream out;
+  private final PrintStream err;
+
+  Suite(SuiteHome home, Ports ports, PrintStream out, PrintStream err) {
+    this.home = home;
+    this.ports = ports;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
+    Suite suite =
+        new Suite(SuiteHome.locate(repo), Ports.fromEnvironment(), System.out, System.err);
+    int exit;
+    try {
+      exit = suite.run(List.of(args));
+    } catch (UsageException e) {
+      System.err.println("suite: " + e.getMessage());
+      exit = 2;
+    } catch (Exception e) {
+      System.err.println("suite: " + e.getMessage());
+      exit = 1;
+    }
+    System.exit(exit);
+  }
+
+  int run(List<String> args) throws Exception {
+    if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+      out.print(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    String command = args.getFirst();
+    List<String> rest = args.subList(1, args.size());
+    return switch (command) {
+      case "up" -> locked(this::up);
+      case "status" -> status(rest.contains("--json"));
+      case "kill" -> kill(name(rest));
+      case "start" -> locked(() -> start(name(rest)));
+      case "restart" -> locked(() -> restart(name(rest)));
+      case "logs" -> logs(name(rest), rest);
+      case "token" -> token(rest);
+      case "down" -> locked(() -> down(rest.contains("--purge")));
+      default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
+    };
+  }
+
+  // --- up -------------------------------------------------------------------------------------
+
+  private int up() throws Exception {
+    long started = System.nanoTime();
+    home.create();
+    home.signingKeys(); // created on first up; services verify with its public half
+    SuiteTopology topology = new SuiteTopology(home, ports);
+    Supervisor supervisor = new Supervisor(home);
+
+    topology.ensemble().writeConfigs();
+    for (Member.ZooKeeper zk : topology.zooKeepers()) {
+      supervisor.launch(zk);
+    }
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Void>> shards = new ArrayList<>();
+      for (List<Member.Postgres> shard : topology.shards()) {
+        shards.add(pool.submit(() -> bringUpShard(supervisor, shard)));
+      }
+      topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
+      say("zookeeper: quorum of 3 serving", started);
+      for (Future<Void> shard : shards) {
+        unwrap(shard);
+      }
+    }
+    say(
+        "postgres: " + SuiteTopology.SHARDS + " shards, each primary + synchronous replica",
+        started);
+
+    for (Member.Service service : topology.services()) {
+      supervisor.launch(service);
+    }
+    awaitHealthy(supervisor, topology.services(), started);
+    say("all " + topology.all().size() + " processes healthy", started);
+    out.printf(
+        "%nGateway:  http://localhost:%d%n"
+            + "Token:    export TOKEN=$(bin/suite token)          (admin: bin/suite token --admin)%n"
+            + "Try:      curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:%d/api/shards%n"
+            + "Status:   bin/suite status      Stop: bin/suite down%n",
+        ports.gateway(), ports.gateway());
+    return 0;
+  }
+
+  /** Primary first (created with initdb once), then its replica (a base backup), then sync on. */
+  private Void bringUpShard(Supervisor supervisor, List<Member.Postgres> shard) throws Exception {
+    Member.Postgres primary = shard.get(0);
+    Member.Postgres replica = shard.get(1);
+    if (!primary.node().initialized()) {
+      primary.node().initPrimary();
+    }
+    supervisor.launch(primary);
+    primary.node().awaitUp(Duration.ofSeconds(90));
+    primary.node().bootstrapRoles();
+    if (!replica.node().initialized()) {
+      replica.node().initReplicaOf(primary.node());
+    }
+    supervisor.launch(replica);
+    replica.node().awaitUp(Duration.ofSeconds(90));
+    primary.node().requireSynchronousStandby(true);
+    primary.node().awaitSynchronousStandby(Duration.ofSeconds(90));
+    return null;
+  }
+
+  private void awaitHealthy(Supervisor supervisor, List<? extends Member> members, long started)
+      throws IOException, InterruptedException {
+    List<Member> waiting = new ArrayList<>(members);
+    long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
+    while (!waiting.isEmpty()) {
+      for (Member member : List.copyOf(waiting)) {
+        Supervisor.Status status = supervisor.status(member);
+        if (status.healthy()) {
+          waiting.remove(member);
+          say(member.name() + " healthy on :" + member.port(), started);
+        } else if (status.pid() == null) {
+          throw new IOException(
+              member.name()
+                  + " exited during start; its log ends:"
+                  + LogTail.of(supervisor.log(member), 30));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "not healthy after "
+                + HEALTHY_TIMEOUT
+                + ": "
+                + waiting.stream().map(Member::name).toList()
+                + " (see bin/suite logs NAME)");
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  // --- status, kill, start, restart, logs ------------------------------------------------------
+
+  private int status(boolean json) throws Exception {
+    SuiteTopology topology = new SuiteTopology(home, ports);
+    Supervisor supervisor = new Supervisor(home);
+    List<Supervisor.Status> rows;
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Supervisor.Status>> probes =
+          topology.all().stream().map(m -> pool.submit(() -> supervisor.status(m))).toList();
+      rows = new ArrayList<>();
+      for (Future<Supervisor.Status> probe : probes) {
+        rows.add(unwrap(probe));
+      }
+    }
+    if (json) {
+      List<Map<String, Object>> objects = new ArrayList<>();
+      for (Supervisor.Status row : rows) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("name", row.name());
+        o.put("pid", row.pid());
+        o.put("port", row.port());
+        o.put("role", row.role());
+        o.put("healthy", row.healthy());
+        objects.add(o);
+      }
+      out.println(JsonMapper.builder().build().writeValueAsString(objects));
+    } else {
+      out.printf("%-22s %-8s %-6s %-16s %s%n", "NAME", "PID", "PORT", "ROLE", "HEALTHY");
+      for (Supervisor.Status row : rows) {
+        out.printf(
+            "%-22s %-8s %-6d %-16s %s%n",
+            row.name(),
+            row.pid() == null ? "-" : row.pid(),
+            row.port(),
+            row.role(),
+            row.healthy() ? "yes" : "no");
+      }
+    }
+    return 0;
+  }
+
+  private int kill(String name) throws Exception {
+    Member member = member(name);
+    if (new Supervisor(home).kill(member)) {
+      out.println("killed " + member.name() + " (SIGKILL)");
+    } else {
+      out.println(member.name() + " was not running");
+    }
+    return 0;
+  }
+
+  private int start(String name) throws Exception {
+    long started = System.nanoTime();
+    SuiteTopology topology = new SuiteTopology(home, ports);
+    Member member = member(topology, name);
+    Supervisor supervisor = new Supervisor(home);
+    if (member instanceof Member.ZooKeeper) {
+      topology.ensemble().writeConfigs();
+    }
+    if (member instanceof Member.Postgres pg && !pg.node().initialized()) {
+      throw new IOException(member.name() + " has no data yet: run bin/suite up");
+    }
+    supervisor.launch(member);
+    awaitHealthy(supervisor, List.of(member), started);
+    return 0;
+  }
+
+  private int restart(String name) throws Exception {
+    Member member = member(name);
+    new Supervisor(home).stop(member);
+    return start(name);
+  }
+
+  private int logs(String name, List<String> args) throws Exception {
+    Member member = member(name);
+    Path log = new Supervisor(home).log(member);
+    if (!Files.exists(log)) {
+      err.println("no log yet for " + member.name() + " (" + log + ")");
+      return 1;
+    }
+    int lines = args.contains("--all") ? Integer.MAX_VALUE : intOption(args, "-n", 200);
+    try (Stream<String> all = Files.lines(log)) {
+      List<String> text = all.toList();
+      text.subList(Math.max(0, text.size() - lines), text.size()).forEach(out::println);
+    }
+    return 0;
+  }
+
+  // --- token, down -----------------------------------------------------------------------------
+
+  private int token(List<String> args) throws Exception {
+    home.create();
+    String customer = stringOption(args, "--customer", null);
+    Duration ttl = Duration.ofHours(intOption(args, "--ttl-hours", 12));
+    TokenRequest request =
+        args.contains("--admin")
+            ? TokenRequest.admin(customer == null ? "admin" : customer, ttl)
+            : TokenRequest.customer(customer == null ? "alice" : customer, ttl);
+    out.println(new TokenMinter(home.signingKeys(), Clock.systemUTC()).mint(request));
+    return 0;
+  }
+
+  private int down(boolean purge) throws Exception {
+    long started = System.nanoTime();
+    SuiteTopology topology = new SuiteTopology(home, ports);
+    Supervisor supervisor = new Supervisor(home);
+    // Entry first, data last: no new work arrives while the layers below stop.
+    stopAll(supervisor, topology.services());
+    stopAll(supervisor, topology.shards().stream().flatMap(List::stream).toList());
+    stopAll(supervisor, topology.zooKeepers());
+    List<String> left =
+        topology.all().stream()
+            .filter(m -> supervisor.process(m).isPresent())
+            .map(Member::name)
+            .toList();
+    if (!left.isEmpty()) {
+      throw new IOException("still running after down: " + left);
+    }
+    say("stopped all processes", started);
+    if (purge) {
+      deleteTree(home.root());
+      out.println("purged " + home.root());
+    }
+    return 0;
+  }
+
+  private void stopAll(Supervisor supervisor, List<? extends Member> members) throws Exception {
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Void>> stops = new ArrayList<>();
+      for (Member member : members) {
+        stops.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      supervisor.stop(member);
+                      return null;
+                    }));
+      }
+      for (Future<Void> stop : stops) {
+        unwrap(stop);
+      }
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private int locked(Callable<Integer> action) throws Exception {
+    home.create();
+    try (FileChannel channel =
+            FileChannel.open(
+                home.root().resolve("suite.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      if (lock == null) {
+        throw new UsageException("another bin/suite command is changing the suite right now");
+      }
+      return action.call();
+    }
+  }
+
+  private Member member(String name) throws IOException {
+    return member(new SuiteTopology(home, ports), name);
+  }
+
+  private static Member member(SuiteTopology topology, String name) {
+    return topology
+        .find(name)
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "no process named '"
+                        + name
+                        + "'; the suite has: "
+                        + String.join(", ", topology.all().stream().map(Member::name).toList())));
+  }
+
+  private static String name(List<String> args) {
+    return args.stream()
+        .filter(a -> !a.startsWith("-"))
+        .findFirst()
+        .orElseThrow(() -> new UsageException("which process? (bin/suite status lists them)"));
+  }
+
+  private static int intOption(List<String> args, String option, int fallback) {
+    String value = stringOption(args, option, null);
+    try {
+      return value == null ? fallback : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " needs a number, got '" + value + "'");
+    }
+  }
+
+  private static String stringOption(List<String> args, String option, String fallback) {
+    int i = args.indexOf(option);
+    if (i < 0) {
+      return fallback;
+    }
+    if (i + 1 >= args.size()) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args.get(i + 1);
+  }
+
+  private void say(String message, long startedNanos) {
+    out.printf("suite: %-58s %6.1fs%n", message, (System.nanoTime() - startedNanos) / 1e9);
+    out.flush();
+  }
+
+  private static <T> T unwrap(Future<T> future) throws Exception {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static final String USAGE =
+      """
+      usage: bin/suite COMMAND [ARGS]
+
+        up                          build what is missing, start every process, wait until healthy
+        status [--json]             one row per process: name, pid, port, role, healthy
+        kill NAME                   SIGKILL one process, as a pod kill would
+        start NAME | restart NAME   bring one process back (restart stops it cleanly first)
+        logs NAME [-n N | --all]    that process's log (last 200 lines by default)
+        token [--customer ID] [--admin] [--ttl-hours H]
+                                    print a bearer token for the local suite
+        down [--purge]              stop everything; --purge also deletes the data
+
+      NAME: zk-1..3, pg-shard-{0,1}-{primary,replica}, shard-router-1, lock-service-{1,2},
+            order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway)
+      State lives in .suite/ (or $SUITE_HOME); SUITE_PORT_OFFSET shifts every port.
+      """;
+}

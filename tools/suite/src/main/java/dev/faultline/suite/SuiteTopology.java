@@ -1,0 +1,138 @@
+package dev.faultline.suite;
+
+import dev.faultline.cluster.postgres.PostgresBinaries;
+import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.cluster.postgres.PostgresNode;
+import dev.faultline.cluster.postgres.PostgresSettings;
+import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The default topology of CONTRACT.md: ZooKeeper ×3, two shards of primary + replica, shard-router
+ * ×1, lock-service ×2, order-service ×2, payment-service ×2, gateway ×1, and how each is started.
+ */
+final class SuiteTopology {
+  static final int SHARDS = 2;
+
+  private final SuiteHome home;
+  private final Ports ports;
+  private final ZooKeeperEnsemble ensemble;
+  private final PostgresCredentials credentials;
+  private final List<Member.ZooKeeper> zooKeepers;
+  private final List<List<Member.Postgres>> shards;
+  private final List<Member.Service> services;
+
+  SuiteTopology(SuiteHome home, Ports ports) throws IOException {
+    this.home = home;
+    this.ports = ports;
+    this.ensemble =
+        ZooKeeperEnsemble.onLoopback(
+            home.zooKeeper(), 3, ports.zooKeeperClient(1), ports.zooKeeperPeerBase());
+    this.credentials = home.postgresCredentials();
+    this.zooKeepers =
+        ensemble.peers().stream().map(p -> new Member.ZooKeeper(ensemble, p)).toList();
+    PostgresBinaries binaries = PostgresBinaries.locate();
+    List<List<Member.Postgres>> nodes = new ArrayList<>();
+    for (int shard = 0; shard < SHARDS; shard++) {
+      nodes.add(
+          List.of(
+              postgres(shard, true, ports.postgresPrimary(shard), binaries),
+              postgres(shard, false, ports.postgresReplica(shard), binaries)));
+    }
+    this.shards = List.copyOf(nodes);
+    this.services = buildServices();
+  }
+
+  private Member.Postgres postgres(int shard, boolean primary, int port, PostgresBinaries bin) {
+    String name = "pg-shard-" + shard + "-" + (primary ? "primary" : "replica");
+    return new Member.Postgres(
+        shard,
+        primary,
+        new PostgresNode(
+            name, port, home.postgres(name), bin, credentials, PostgresSettings.suite()));
+  }
+
+  private List<Member.Service> buildServices() {
+    List<Member.Service> all = new ArrayList<>();
+    all.add(service("shard-router", 1, ports.shardRouter(1)));
+    for (int i = 1; i <= 2; i++) {
+      all.add(service("lock-service", i, ports.lockService(i)));
+    }
+    for (int i = 1; i <= 2; i++) {
+      all.add(service("payment-service", i, ports.paymentService(i)));
+    }
+    for (int i = 1; i <= 2; i++) {
+      all.add(service("order-service", i, ports.orderService(i)));
+    }
+    all.add(service("gateway", 1, ports.gateway()));
+    return List.copyOf(all);
+  }
+
+  private Member.Service service(String module, int instance, int port) {
+    String name = module + "-" + instance;
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=" + port);
+    args.add("--faultline.instance-id=" + name);
+    args.add("--spring.cloud.zookeeper.connect-string=" + ensemble.connectString());
+    args.add("--faultline.auth.public-key-file=" + home.publicKey());
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!module.equals("gateway") && !module.equals("lock-service")) {
+      for (int shard = 0; shard < SHARDS; shard++) {
+        String prefix = "--faultline.shards.nodes[" + shard + "].";
+        args.add(prefix + "id=" + shard);
+        args.add(prefix + "primary=127.0.0.1:" + ports.postgresPrimary(shard));
+        args.add(prefix + "replica=127.0.0.1:" + ports.postgresReplica(shard));
+      }
+      // Secrets by environment, not on the command line where `ps` shows them to everyone.
+      env.put("FAULTLINE_SHARDS_PASSWORD", credentials.appPassword());
+    }
+    return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
+  }
+
+  ZooKeeperEnsemble ensemble() {
+    return ensemble;
+  }
+
+  List<Member.ZooKeeper> zooKeepers() {
+    return zooKeepers;
+  }
+
+  /** Per shard: [born primary, born replica]. */
+  List<List<Member.Postgres>> shards() {
+    return shards;
+  }
+
+  List<Member.Service> services() {
+    return services;
+  }
+
+  Member.Service gateway() {
+    return services.getLast();
+  }
+
+  List<Member> all() {
+    return Stream.of(zooKeepers.stream(), shards.stream().flatMap(List::stream), services.stream())
+        .flatMap(s -> s.map(m -> (Member) m))
+        .toList();
+  }
+
+  /**
+   * A member by name; a service kind with one instance answers to its bare name too ({@code
+   * gateway} for {@code gateway-1}).
+   */
+  Optional<Member> find(String name) {
+    List<Member> all = all();
+    Optional<Member> exact = all.stream().filter(m -> m.name().equals(name)).findFirst();
+    if (exact.isPresent()) {
+      return exact;
+    }
+    List<Member> kind = all.stream().filter(m -> m.name().startsWith(name + "-")).toList();
+    return kind.size() == 1 ? Optional.of(kind.getFirst()) : Optional.empty();
+  }
+}

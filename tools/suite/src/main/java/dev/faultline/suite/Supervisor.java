@@ -1,0 +1,167 @@
+package dev.faultline.suite;
+
+import dev.faultline.cluster.postgres.NodeStatus;
+import dev.faultline.cluster.process.LaunchSpec;
+import dev.faultline.cluster.process.PidFile;
+import dev.faultline.cluster.process.ProcessLauncher;
+import dev.faultline.cluster.process.Signals;
+import dev.faultline.cluster.zookeeper.PeerMode;
+import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Starts, finds, probes and stops the suite's processes. Everything it knows lives in files (pid
+ * files, PostgreSQL's own postmaster.pid), so each {@code bin/suite} invocation is stateless and a
+ * process killed behind its back is simply seen as gone.
+ */
+final class Supervisor {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final SuiteHome home;
+  private final String java;
+
+  Supervisor(SuiteHome home) {
+    this.home = home;
+    this.java = ProcessHandle.current().info().command().orElse("java");
+  }
+
+  /** The member's live process, if any. */
+  Optional<ProcessHandle> process(Member member) {
+    if (member instanceof Member.Postgres pg) {
+      Optional<ProcessHandle> own = pg.node().postmaster();
+      if (own.isPresent()) {
+        return own;
+      }
+    }
+    return new PidFile(home.pidFile(member.name())).live();
+  }
+
+  /** Launches the member unless it runs already; does not wait for it to be healthy. */
+  void launch(Member member) throws IOException {
+    if (process(member).isPresent()) {
+      return;
+    }
+    LaunchSpec spec =
+        switch (member) {
+          case Member.ZooKeeper zk ->
+              zk.ensemble().launchSpec(zk.peer(), java, System.getProperty("java.class.path"));
+          case Member.Postgres pg -> pg.node().launchSpec();
+          case Member.Service s -> serviceSpec(s);
+        };
+    new PidFile(home.pidFile(member.name())).write(ProcessLauncher.launch(spec));
+  }
+
+  private LaunchSpec serviceSpec(Member.Service service) throws IOException {
+    Path jar = home.jar(service.module());
+    if (!Files.exists(jar)) {
+      throw new IOException(jar + " is missing: run ./mvnw -DskipTests package (bin/suite does)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    // Small heaps and a serial collector: eight JVMs share two cores on a laptop-sized machine.
+    command.addAll(
+        List.of(
+            "-Xms64m",
+            "-Xmx384m",
+            "-XX:+UseSerialGC",
+            "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Dfile.encoding=UTF-8",
+            "-jar",
+            jar.toString()));
+    command.addAll(service.args());
+    return new LaunchSpec(
+        service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
+  }
+
+  /** SIGKILL, like a pod kill: no shutdown hooks, sessions and connections just vanish. */
+  boolean kill(Member member) {
+    Optional<ProcessHandle> process = process(member);
+    process.ifPresent(
+        p -> {
+          Signals.kill(p);
+          Signals.awaitExit(p, Duration.ofSeconds(10));
+        });
+    return process.isPresent();
+  }
+
+  /** A clean stop: SIGTERM (PostgreSQL: SIGINT, its fast shutdown), SIGKILL after a grace. */
+  void stop(Member member) throws IOException {
+    Optional<ProcessHandle> process = process(member);
+    if (process.isPresent()) {
+      String signal = member instanceof Member.Postgres ? "INT" : "TERM";
+      Signals.stop(process.get(), signal, Duration.ofSeconds(20));
+    }
+    new PidFile(home.pidFile(member.name())).delete();
+  }
+
+  Path log(Member member) {
+    return switch (member) {
+      case Member.ZooKeeper zk -> zk.peer().logFile();
+      case Member.Postgres pg -> pg.node().logFile();
+      case Member.Service s -> home.serviceLog(s.name());
+    };
+  }
+
+  record Status(String name, Long pid, int port, String role, boolean healthy) {}
+
+  Status status(Member member) {
+    Long pid = process(member).map(ProcessHandle::pid).orElse(null);
+    if (pid == null) {
+      return new Status(member.name(), null, member.port(), "down", false);
+    }
+    return switch (member) {
+      case Member.ZooKeeper zk -> {
+        PeerMode mode = ZooKeeperEnsemble.probe(zk.peer());
+        yield new Status(
+            member.name(),
+            pid,
+            member.port(),
+            mode.name().toLowerCase(Locale.ROOT),
+            mode.serving());
+      }
+      case Member.Postgres pg -> {
+        NodeStatus node = pg.node().probe();
+        boolean healthy =
+            switch (node) {
+              case NodeStatus.Down d -> false;
+              case NodeStatus.Primary p -> true;
+              case NodeStatus.Replica r -> r.streaming();
+            };
+        yield new Status(member.name(), pid, member.port(), node.role(), healthy);
+      }
+      case Member.Service s ->
+          new Status(member.name(), pid, member.port(), s.module(), ready(s.port()));
+    };
+  }
+
+  static boolean ready(int port) {
+    try {
+      HttpResponse<Void> response =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
