@@ -68,7 +68,8 @@ class OrderApiIT {
 
   @Test
   void customerReadsTheirOwnOrderWithHistoryAndRevisionETag() throws Exception {
-    HttpResponse<String> response = http.get("/api/orders/" + bobsOrder, TestTokens.customer("bob"));
+    HttpResponse<String> response =
+        http.get("/api/orders/" + bobsOrder, TestTokens.customer("bob"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("ETag")).hasValue("\"1\"");

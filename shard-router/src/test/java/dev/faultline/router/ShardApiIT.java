@@ -34,8 +34,7 @@ class ShardApiIT {
 
   @Test
   void shardsShowTheTopologyFromZooKeeperAndEachNodesLiveRole() throws Exception {
-    Http http =
-        Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    Http http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
     JsonNode view = JSON.readTree(http.get("/api/shards", TestTokens.customer("a")).body());
 
     assertThat(view.get("epoch").asLong()).isEqualTo(1);

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -63,7 +64,12 @@ public class SafeRetryGatewayFilterFactory
             .backoff(backoff)
             .jitter(Jitter.random())
             .doOnRepeat(ctx -> retries.reset(ctx.applicationContext()));
-    return retries.apply(config.routeId, onStatus, onError);
+    GatewayFilter retrying = retries.apply(config.routeId, onStatus, onError);
+    // A retry must resend the body the first attempt consumed: buffer it (our bodies are small
+    // JSON documents) and hand every attempt a request that replays it.
+    return (exchange, chain) ->
+        ServerWebExchangeUtils.cacheRequestBodyAndRequest(
+            exchange, cached -> retrying.filter(exchange.mutate().request(cached).build(), chain));
   }
 
   /** A failure before an answer: safe requests retry on I/O errors, any request on a refusal. */

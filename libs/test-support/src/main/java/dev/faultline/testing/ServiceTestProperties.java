@@ -19,8 +19,7 @@ public final class ServiceTestProperties {
   }
 
   /** The above, plus one shared shard (primary only, or with its replica) as shard 0. */
-  public static void withShard(
-      BiConsumer<String, Supplier<Object>> registry, boolean withReplica) {
+  public static void withShard(BiConsumer<String, Supplier<Object>> registry, boolean withReplica) {
     zooKeeperAndAuth(registry);
     PostgresShard shard = SharedInfrastructure.postgres(withReplica);
     registry.accept("faultline.shards.nodes[0].id", () -> 0);

@@ -46,7 +46,11 @@ final class SuiteCli {
     Result result = run(timeout, args);
     if (result.exitCode() != 0) {
       throw new AssertionError(
-          "bin/suite " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
+          "bin/suite "
+              + String.join(" ", args)
+              + " exited "
+              + result.exitCode()
+              + ":\n"
               + result.output());
     }
     return result.output();

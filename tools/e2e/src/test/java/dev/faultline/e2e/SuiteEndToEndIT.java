@@ -77,13 +77,17 @@ class SuiteEndToEndIT {
   @Order(2)
   void withoutATokenEveryRouteAnswers401Problem() throws Exception {
     for (String path :
-        List.of(MISSING_ORDER, "/api/accounts/acc-1", "/api/payments/p-1", "/api/locks/demo",
+        List.of(
+            MISSING_ORDER,
+            "/api/accounts/acc-1",
+            "/api/payments/p-1",
+            "/api/locks/demo",
             "/api/shards")) {
       HttpResponse<String> response = get(path, null);
       assertThat(response.statusCode()).as(path).isEqualTo(401);
       assertProblem(response, "unauthorized");
-      assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-          v -> assertThat(v).startsWith("Bearer"));
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
     assertThat(get("/api/shards", "not.a.token").statusCode()).isEqualTo(401);
   }

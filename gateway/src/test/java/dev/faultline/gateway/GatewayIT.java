@@ -1,0 +1,172 @@
+package dev.faultline.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.testing.Http;
+import dev.faultline.testing.ServiceTestProperties;
+import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.WithZooKeeper;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The gateway with real ZooKeeper discovery, routing to stand-in upstreams: authentication, problem
+ * details, retries that are safe, and failing fast when a route is dead or failing.
+ */
+@WithZooKeeper
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // each route keeps its stubs
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String CUSTOMER = TestTokens.customer("alice");
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    ServiceTestProperties.zooKeeperAndAuth(registry::add);
+  }
+
+  @Autowired Environment environment;
+  @Autowired CuratorFramework zk;
+
+  Http http;
+  List<StubService> stubs = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+  }
+
+  @AfterEach
+  void stopStubs() throws Exception {
+    for (StubService stub : stubs) {
+      stub.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyApiCallNeedsAValidTokenAndShardWritesNeedAdmin() throws Exception {
+    HttpResponse<String> none = http.get("/api/orders/o-1", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertProblem(none, "unauthorized");
+    assertThat(http.get("/api/orders/o-1", TestTokens.forged("alice")).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> customer = http.post("/api/shards/0/failover", CUSTOMER, "{}");
+    assertThat(customer.statusCode()).isEqualTo(403);
+    assertProblem(customer, "forbidden");
+    assertThat(http.get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(2)
+  void aRouteWithNoLiveInstanceFailsFastWith503ProblemAndRetryAfter() throws Exception {
+    HttpResponse<String> response = http.get("/api/orders-none", CUSTOMER);
+    assertThat(response.statusCode()).isEqualTo(404); // no route at all: not the same thing
+
+    response = http.get("/api/payments/p-1", TestTokens.customer("bob"));
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+    assertProblem(response, "service-unavailable");
+  }
+
+  @Test
+  @Order(3)
+  void aDeadInstanceIsHiddenByRetryingAnotherEvenForAPost() throws Exception {
+    StubService.registerDead(zk, "order-service", refusedPort());
+    StubService live = StubService.answering(zk, "order-service", () -> 200);
+    stubs.add(live);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(http.get("/api/orders/o-" + i, CUSTOMER).statusCode()).isEqualTo(200);
+      // A refused connection never delivered the request: retrying even a POST is safe.
+      assertThat(http.post("/api/orders", CUSTOMER, "{}").statusCode()).isEqualTo(200);
+    }
+    assertThat(live.hits.get()).isEqualTo(20);
+  }
+
+  @Test
+  @Order(4)
+  void anUnavailableAnswerIsRetriedOnlyWhenTheRequestIsSafeToRepeat() throws Exception {
+    StubService busy = StubService.answering(zk, "shard-router", () -> 503);
+    stubs.add(busy);
+    String admin = TestTokens.admin();
+
+    // A POST without an Idempotency-Key reached the service once; repeating it could apply twice.
+    HttpResponse<String> post = http.post("/api/shards/0/failover", admin, "{}");
+    assertThat(post.statusCode()).isEqualTo(503);
+    assertThat(busy.hits.get()).isEqualTo(1);
+
+    busy.hits.set(0);
+    http.send(
+        http.builder("/api/shards/0/failover", admin)
+            .header("Idempotency-Key", "k-1")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(busy.hits.get()).isEqualTo(3); // the first attempt and two retries
+
+    busy.hits.set(0);
+    http.get("/api/shards", admin);
+    assertThat(busy.hits.get()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(5)
+  void aDeadRouteOpensItsCircuitAndThenFailsFastWithoutTryingIt() throws Exception {
+    StubService.registerDead(zk, "lock-service", refusedPort());
+
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      statuses.add(http.get("/api/locks/l-" + i, CUSTOMER).statusCode());
+    }
+    HttpResponse<String> open = http.get("/api/locks/after", CUSTOMER);
+
+    assertThat(statuses).containsOnly(503);
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertThat(open.headers().firstValue("Retry-After")).hasValue("2");
+    assertProblem(open, "service-unavailable");
+    assertThat(JSON.readTree(open.body()).get("detail").asString()).contains("circuit is open");
+  }
+
+  @Test
+  @Order(6)
+  void aServicesOwnErrorAnswerReachesTheClientUntouched() throws Exception {
+    StubService failing = StubService.answering(zk, "payment-service", () -> 500);
+    stubs.add(failing);
+
+    HttpResponse<String> response = http.post("/api/payments", CUSTOMER, "{}");
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).contains("served-by");
+    assertThat(failing.hits.get()).isEqualTo(1); // a 500 is an answer: never retried
+  }
+
+  private static void assertProblem(HttpResponse<String> response, String slug) throws Exception {
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("type").asString()).isEqualTo("urn:faultline:problem:" + slug);
+    assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
+    assertThat(problem.get("traceId").asString()).matches("[0-9a-f]{32}");
+  }
+
+  /** A loopback port nobody listens on (bound, then closed). */
+  private static int refusedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

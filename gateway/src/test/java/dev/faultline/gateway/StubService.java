@@ -1,0 +1,92 @@
+package dev.faultline.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+
+/**
+ * A stand-in upstream for gateway tests: a real HTTP server on loopback, registered in ZooKeeper
+ * exactly as Spring Cloud Zookeeper registers the real services, answering a chosen status and
+ * counting what reached it. (The gateway is what is under test; the services have their own.)
+ */
+final class StubService implements AutoCloseable {
+  final AtomicInteger hits = new AtomicInteger();
+  private final HttpServer server;
+  private final ServiceDiscovery<ZookeeperInstance> discovery;
+
+  private StubService(HttpServer server, ServiceDiscovery<ZookeeperInstance> discovery) {
+    this.server = server;
+    this.discovery = discovery;
+  }
+
+  /** A live instance answering {@code status} with a small JSON body. */
+  static StubService answering(CuratorFramework zk, String service, IntSupplier status)
+      throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+    StubService stub = new StubService(server, discovery(zk));
+    server.createContext(
+        "/",
+        exchange -> {
+          stub.hits.incrementAndGet();
+          exchange.getRequestBody().readAllBytes();
+          byte[] body =
+              ("{\"served-by\":\"" + server.getAddress().getPort() + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(status.getAsInt(), body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    stub.register(service, server.getAddress().getPort());
+    return stub;
+  }
+
+  /** A registration whose process is gone: the port refuses connections, as after a SIGKILL. */
+  static void registerDead(CuratorFramework zk, String service, int port) throws Exception {
+    StubService ghost = new StubService(null, discovery(zk));
+    ghost.register(service, port);
+  }
+
+  private static ServiceDiscovery<ZookeeperInstance> discovery(CuratorFramework zk)
+      throws Exception {
+    ServiceDiscovery<ZookeeperInstance> discovery =
+        ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
+            .client(zk)
+            .basePath("/services")
+            .serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class))
+            .build();
+    discovery.start();
+    return discovery;
+  }
+
+  private void register(String service, int port) throws Exception {
+    String id = UUID.randomUUID().toString();
+    discovery.registerService(
+        ServiceInstance.<ZookeeperInstance>builder()
+            .id(id)
+            .name(service)
+            .address("127.0.0.1")
+            .port(port)
+            .payload(new ZookeeperInstance(id, service, java.util.Map.of()))
+            .build());
+  }
+
+  @Override
+  public void close() throws IOException {
+    discovery.close();
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.faultline.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.SignedJWT;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteTests {
+
+  @Test
+  void tokenPrintsASignedTokenForTheNamedCustomerOrAnAdmin(@TempDir Path dir) throws Exception {
+    var out = new ByteArrayOutputStream();
+    Suite suite = suite(dir, out);
+
+    assertThat(suite.run(List.of("token", "--customer", "c-7"))).isZero();
+    var claims = SignedJWT.parse(out.toString().trim()).getJWTClaimsSet();
+    assertThat(claims.getSubject()).isEqualTo("c-7");
+    assertThat(claims.getStringListClaim("roles")).containsExactly("customer");
+
+    out.reset();
+    suite.run(List.of("token", "--admin"));
+    assertThat(SignedJWT.parse(out.toString().trim()).getJWTClaimsSet().getStringListClaim("roles"))
+        .contains("admin");
+  }
+
+  @Test
+  void misuseIsAUsageErrorThatSaysWhatWentWrong(@TempDir Path dir) {
+    Suite suite = suite(dir, new ByteArrayOutputStream());
+    assertThatThrownBy(() -> suite.run(List.of("explode")))
+        .isInstanceOf(Suite.UsageException.class)
+        .hasMessageContaining("unknown command");
+    assertThatThrownBy(() -> suite.run(List.of("token", "--customer")))
+        .isInstanceOf(Suite.UsageException.class)
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> suite.run(List.of("kill")))
+        .isInstanceOf(Suite.UsageException.class)
+        .hasMessageContaining("which process");
+  }
+
+  @Test
+  void portsFollowTheContractShiftedByTheOffset() {
+    Ports defaults = new Ports(0);
+    assertThat(defaults.gateway()).isEqualTo(8080);
+    assertThat(defaults.orderService(2)).isEqualTo(8102);
+    assertThat(defaults.paymentService(1)).isEqualTo(8201);
+    assertThat(defaults.lockService(2)).isEqualTo(8302);
+    assertThat(defaults.shardRouter(1)).isEqualTo(8401);
+    assertThat(defaults.zooKeeperClient(3)).isEqualTo(2183);
+    assertThat(defaults.postgresPrimary(1)).isEqualTo(5510);
+    assertThat(defaults.postgresReplica(0)).isEqualTo(5501);
+    assertThat(new Ports(10000).gateway()).isEqualTo(18080);
+  }
+
+  private static Suite suite(Path dir, ByteArrayOutputStream out) {
+    return new Suite(
+        new SuiteHome(dir.resolve(".suite"), dir),
+        new Ports(0),
+        new PrintStream(out, true),
+        new PrintStream(new ByteArrayOutputStream()));
+  }
+}
