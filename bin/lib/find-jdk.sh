@@ -32,3 +32,11 @@ faultline_find_jdk() {
 faultline_find_jdk || exit 1
 PATH="$JAVA_HOME/bin:$PATH"
 export PATH
+# Maven 3.9's own libraries still call sun.misc.Unsafe; JDK 24+ warns on every build. Allow it for
+# Maven's JVM only (the flag does not exist before JDK 23, hence the check).
+if [ "$(faultline_java_major "$JAVA_HOME")" -ge 24 ]; then
+  case " ${MAVEN_OPTS:-} " in
+    *sun-misc-unsafe-memory-access*) ;;
+    *) MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; export MAVEN_OPTS ;;
+  esac
+fi
