@@ -1,0 +1,21 @@
+package dev.faultline.bench;
+
+import dev.faultline.bench.ring.RingBench;
+import java.util.Arrays;
+
+/** Entry point of {@code bin/bench}: one subcommand per benchmark suite. */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "help" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    switch (which) {
+      case "ring" -> RingBench.run(rest);
+      default -> {
+        System.err.println("usage: bin/bench ring [--quick]");
+        System.exit(which.equals("help") ? 0 : 2);
+      }
+    }
+  }
+}
