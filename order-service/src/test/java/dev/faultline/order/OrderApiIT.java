@@ -2,7 +2,7 @@ package dev.faultline.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.shard.ShardPools;
+import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
@@ -34,7 +34,7 @@ class OrderApiIT {
   }
 
   @Autowired Environment environment;
-  @Autowired ShardPools shards;
+  @Autowired ShardClient shards;
   @Autowired CuratorFramework zk;
 
   Http http;
@@ -43,15 +43,20 @@ class OrderApiIT {
   @BeforeEach
   void setUp() {
     http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
-    var db = shards.primary(0);
-    db.sql(
-            "insert into orders (id, customer_id, account_id, currency, total_cents, status)"
-                + " values (?, 'bob', 'acc-bob', 'EUR', 1250, 'PENDING')")
-        .param(bobsOrder)
-        .update();
-    db.sql("insert into order_status_history (order_id, seq, status) values (?, 1, 'PENDING')")
-        .param(bobsOrder)
-        .update();
+    shards.write(
+        "bob",
+        db -> {
+          db.sql(
+                  "insert into orders (id, customer_id, account_id, currency, total_cents, status)"
+                      + " values (?, 'bob', 'acc-bob', 'EUR', 1250, 'PENDING')")
+              .param(bobsOrder)
+              .update();
+          return db.sql(
+                  "insert into order_status_history (order_id, seq, status) values (?, 1,"
+                      + " 'PENDING')")
+              .param(bobsOrder)
+              .update();
+        });
   }
 
   @Test

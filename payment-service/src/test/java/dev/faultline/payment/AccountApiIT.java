@@ -2,7 +2,7 @@ package dev.faultline.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.shard.ShardPools;
+import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
@@ -33,7 +33,7 @@ class AccountApiIT {
   }
 
   @Autowired Environment environment;
-  @Autowired ShardPools shards;
+  @Autowired ShardClient shards;
 
   Http http;
   String bobsAccount = "acc-" + UUID.randomUUID().toString().substring(0, 8);
@@ -41,13 +41,14 @@ class AccountApiIT {
   @BeforeEach
   void setUp() {
     http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
-    shards
-        .primary(0)
-        .sql(
-            "insert into accounts (id, owner_id, currency, balance_cents) values (?, 'bob', 'EUR',"
-                + " 5000)")
-        .param(bobsAccount)
-        .update();
+    shards.write(
+        bobsAccount,
+        db ->
+            db.sql(
+                    "insert into accounts (id, owner_id, currency, balance_cents) values (?, 'bob',"
+                        + " 'EUR', 5000)")
+                .param(bobsAccount)
+                .update());
   }
 
   @Test

@@ -38,9 +38,13 @@ public final class PostgresShard implements AutoCloseable {
   }
 
   public static PostgresShard start(boolean withReplica) {
+    return start(withReplica, PostgresCredentials.random());
+  }
+
+  /** A shard whose roles use {@code credentials}: shards of one test share them, as the suite's. */
+  public static PostgresShard start(boolean withReplica, PostgresCredentials credentials) {
     Path dir = TestProcesses.newFixtureDir("pg");
     PostgresBinaries binaries = PostgresBinaries.locate();
-    PostgresCredentials credentials = PostgresCredentials.random();
     PostgresSettings settings = PostgresSettings.tests();
     PostgresNode primary =
         new PostgresNode(
@@ -108,6 +112,16 @@ public final class PostgresShard implements AutoCloseable {
       return;
     }
     running.put(node.name(), TestProcesses.INSTANCE.start(node.launchSpec()));
+  }
+
+  /**
+   * Brings a stopped node back as a streaming replica of {@code primary} (pg_rewind, or a fresh
+   * base backup when rewinding fails), the way {@code bin/suite start} rejoins a deposed primary.
+   */
+  public void rejoin(PostgresNode node, PostgresNode primary) throws IOException, SQLException {
+    node.rejoinAsReplicaOf(primary.port());
+    startNode(node);
+    node.awaitUp(START_TIMEOUT);
   }
 
   /** SIGKILL of the postmaster, as a crashed pod: no checkpoint, no goodbye to clients. */

@@ -28,6 +28,12 @@ public final class ServiceTestProperties {
       registry.accept("faultline.shards.nodes[0].replica", () -> address(shard.replica().port()));
     }
     registry.accept("faultline.shards.password", shard::appPassword);
+    registry.accept(
+        "faultline.router.admin-password", () -> shard.credentials().superuserPassword());
+    // The topology of this shard, apart from any other test's shards in the shared ZooKeeper.
+    registry.accept(
+        "faultline.shards.zk-root",
+        () -> "/faultline/test-pg-" + shard.primary().port() + "/shards");
   }
 
   private static String address(int port) {

@@ -1,9 +1,9 @@
 package dev.faultline.order.order;
 
-import dev.faultline.shard.ShardPools;
+import dev.faultline.shard.Freshness;
+import dev.faultline.shard.ShardClient;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,47 +11,45 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Orders on the shards. Until the topology and ring land (the sharding issue), a lookup asks each
- * shard in turn; an order lives on exactly one of them.
+ * Orders, sharded by customer: a customer's orders are on one shard. A lookup by order ID still
+ * asks each shard in turn until order IDs carry their customer's slot (the transactions issue).
  */
 @Repository
 class Orders {
-  private final ShardPools shards;
+  private final ShardClient shards;
 
-  Orders(ShardPools shards) {
+  Orders(ShardClient shards) {
     this.shards = shards;
   }
 
   Optional<Order> find(UUID id) {
-    for (int shard : shards.shardIds()) {
-      JdbcClient db = shards.primary(shard);
-      Optional<Order> found =
-          db.sql(
-                  "select id, customer_id, account_id, currency, total_cents, status, revision,"
-                      + " created_at from orders where id = ?")
-              .param(id)
-              .query((rs, n) -> order(rs, history(db, id)))
-              .optional();
-      if (found.isPresent()) {
-        return found;
-      }
-    }
-    return Optional.empty();
+    return shards
+        .readEveryShard(
+            Freshness.LATEST,
+            db ->
+                db.sql(
+                        "select id, customer_id, account_id, currency, total_cents, status,"
+                            + " revision, created_at from orders where id = ?")
+                    .param(id)
+                    .query((rs, n) -> order(rs, history(db, id)))
+                    .optional())
+        .values()
+        .stream()
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   List<Order> byCustomer(String customerId) {
-    List<Order> all = new ArrayList<>();
-    for (int shard : shards.shardIds()) {
-      JdbcClient db = shards.primary(shard);
-      all.addAll(
-          db.sql(
-                  "select id, customer_id, account_id, currency, total_cents, status, revision,"
-                      + " created_at from orders where customer_id = ? order by created_at desc")
-              .param(customerId)
-              .query((rs, n) -> order(rs, List.of()))
-              .list());
-    }
-    return all;
+    return shards.read(
+        customerId,
+        Freshness.LATEST,
+        db ->
+            db.sql(
+                    "select id, customer_id, account_id, currency, total_cents, status, revision,"
+                        + " created_at from orders where customer_id = ? order by created_at desc")
+                .param(customerId)
+                .query((rs, n) -> order(rs, List.of()))
+                .list());
   }
 
   private static List<Order.StatusChange> history(JdbcClient db, UUID id) {

@@ -12,8 +12,12 @@ public final class Bench {
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     switch (which) {
       case "ring" -> RingBench.run(rest);
+      case "failover" -> dev.faultline.bench.failover.FailoverBench.run(rest);
       default -> {
-        System.err.println("usage: bin/bench ring [--quick]");
+        System.err.println(
+            "usage: bin/bench ring [--quick]\n"
+                + "       bin/bench failover [--shard N] [--writers 4] [--seconds 20]"
+                + "   (against a running bin/suite)");
         System.exit(which.equals("help") ? 0 : 2);
       }
     }

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -90,13 +91,31 @@ public final class Suite {
     for (Member.ZooKeeper zk : topology.zooKeepers()) {
       supervisor.launch(zk);
     }
+    // Data from an earlier run: the stored topology says who is primary now (a failover may have
+    // happened), so ZooKeeper must answer first. A fresh suite overlaps the two.
+    boolean existing =
+        topology.shards().stream().flatMap(List::stream).anyMatch(pg -> pg.node().initialized());
+    Optional<StoredTopology> stored = Optional.empty();
+    if (existing) {
+      topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
+      say("zookeeper: quorum of 3 serving", started);
+      stored = StoredTopology.read(topology.ensemble().connectString());
+    }
+    Optional<StoredTopology> current = stored;
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Void>> shards = new ArrayList<>();
       for (List<Member.Postgres> shard : topology.shards()) {
-        shards.add(pool.submit(() -> bringUpShard(supervisor, shard)));
+        shards.add(
+            pool.submit(
+                () ->
+                    current.isPresent()
+                        ? resumeShard(supervisor, shard, current.get(), started)
+                        : bringUpShard(supervisor, shard)));
       }
-      topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
-      say("zookeeper: quorum of 3 serving", started);
+      if (!existing) {
+        topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
+        say("zookeeper: quorum of 3 serving", started);
+      }
       for (Future<Void> shard : shards) {
         unwrap(shard);
       }
@@ -137,6 +156,54 @@ public final class Suite {
     primary.node().requireSynchronousStandby(true);
     primary.node().awaitSynchronousStandby(Duration.ofSeconds(90));
     return null;
+  }
+
+  /**
+   * A shard that has run before: its current primary (per the stored topology) first, then the
+   * others, each made a replica of that primary if it is not one already. Synchronous replication
+   * is the router's to switch from here on.
+   */
+  private Void resumeShard(
+      Supervisor supervisor, List<Member.Postgres> shard, StoredTopology stored, long started)
+      throws Exception {
+    List<Member.Postgres> ordered = new ArrayList<>(shard);
+    ordered.sort(
+        java.util.Comparator.comparing(
+            pg -> stored.primaryPortOfShardWith(pg.port()).orElse(-1) != pg.port()));
+    for (Member.Postgres pg : ordered) {
+      prepare(pg, stored, started);
+      supervisor.launch(pg);
+      pg.node().awaitUp(Duration.ofSeconds(90));
+    }
+    return null;
+  }
+
+  /**
+   * Before a PostgreSQL node starts: make it what the stored topology says. A node that was
+   * replaced as primary while it was down is rewound and set to stream from its successor; a
+   * replica that follows the wrong node is pointed at the current primary.
+   */
+  private void prepare(Member.Postgres pg, StoredTopology stored, long started) throws Exception {
+    Optional<Integer> primaryPort = stored.primaryPortOfShardWith(pg.port());
+    if (!pg.node().initialized()
+        || primaryPort.isEmpty()
+        || primaryPort.get() == pg.port()
+        || pg.node().postmaster().isPresent()) {
+      return;
+    }
+    if (!pg.node().configuredAsStandby()) {
+      say(
+          pg.name()
+              + ": replaced as primary (epoch "
+              + stored.epoch()
+              + "); rejoining as a replica of :"
+              + primaryPort.get()
+              + " with pg_rewind",
+          started);
+      pg.node().rejoinAsReplicaOf(primaryPort.get());
+    } else if (!pg.node().followedPort().equals(primaryPort)) {
+      pg.node().followPrimary(primaryPort.get());
+    }
   }
 
   private void awaitHealthy(Supervisor supervisor, List<? extends Member> members, long started)
@@ -227,8 +294,14 @@ public final class Suite {
     if (member instanceof Member.ZooKeeper) {
       topology.ensemble().writeConfigs();
     }
-    if (member instanceof Member.Postgres pg && !pg.node().initialized()) {
-      throw new IOException(member.name() + " has no data yet: run bin/suite up");
+    if (member instanceof Member.Postgres pg) {
+      if (!pg.node().initialized()) {
+        throw new IOException(member.name() + " has no data yet: run bin/suite up");
+      }
+      Optional<StoredTopology> stored = StoredTopology.read(topology.ensemble().connectString());
+      if (stored.isPresent()) {
+        prepare(pg, stored.get(), started);
+      }
     }
     supervisor.launch(member);
     awaitHealthy(supervisor, List.of(member), started);

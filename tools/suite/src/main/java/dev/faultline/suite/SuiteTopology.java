@@ -91,6 +91,10 @@ final class SuiteTopology {
       }
       // Secrets by environment, not on the command line where `ps` shows them to everyone.
       env.put("FAULTLINE_SHARDS_PASSWORD", credentials.appPassword());
+      if (module.equals("shard-router")) {
+        // Promotion and synchronous_standby_names need PostgreSQL's administrator.
+        env.put("FAULTLINE_ROUTER_ADMIN_PASSWORD", credentials.superuserPassword());
+      }
     }
     return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
   }

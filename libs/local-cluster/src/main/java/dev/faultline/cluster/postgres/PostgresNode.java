@@ -130,12 +130,136 @@ public final class PostgresNode {
         Duration.ofMinutes(5));
   }
 
+  /** Whether the data directory starts as a standby (it has {@code standby.signal}). */
+  public boolean configuredAsStandby() {
+    return Files.exists(dataDir().resolve("standby.signal"));
+  }
+
+  /**
+   * Turns this stopped node, a primary that was replaced, into a streaming replica of the node on
+   * {@code primaryPort}: {@code pg_rewind} winds its data back to where the histories diverged
+   * (discarding the commits no standby confirmed, which no client saw acknowledged) and copies what
+   * changed since. If rewinding fails, the data directory is set aside and cloned afresh.
+   */
+  public void rejoinAsReplicaOf(int primaryPort) throws IOException, SQLException {
+    // A freshly promoted primary records its new timeline in pg_control only at its next
+    // checkpoint; before that pg_rewind sees one timeline and wrongly finds nothing to rewind.
+    try (Connection c = superuserConnection(primaryPort);
+        Statement s = c.createStatement()) {
+      s.execute("checkpoint");
+    }
+    try {
+      runAsPostgres(
+          List.of(
+              binaries.program("pg_rewind"),
+              "--target-pgdata=" + dataDir(),
+              "--source-server=host=127.0.0.1 port="
+                  + primaryPort
+                  + " user="
+                  + PostgresCredentials.SUPERUSER
+                  + " dbname=postgres",
+              "--progress"),
+          Map.of("PGPASSWORD", credentials.superuserPassword()),
+          Duration.ofMinutes(5));
+      followPrimary(primaryPort);
+    } catch (IOException rewindFailed) {
+      Path aside = dir.resolve("data.rewind-failed-" + System.currentTimeMillis());
+      Files.move(dataDir(), aside);
+      dropSlotOn(primaryPort);
+      runAsPostgres(
+          List.of(
+              binaries.program("pg_basebackup"),
+              "-d",
+              replicationConnInfo(primaryPort, name),
+              "-D",
+              dataDir().toString(),
+              "--write-recovery-conf",
+              "--wal-method=stream",
+              "--checkpoint=fast",
+              "--create-slot",
+              "--slot=" + slotName()),
+          Map.of("PGPASSWORD", credentials.replicationPassword()),
+          Duration.ofMinutes(5));
+    }
+  }
+
+  /**
+   * Configures this stopped node to stream from the node on {@code primaryPort} through its own
+   * replication slot there (created if missing). The last setting in postgresql.auto.conf wins.
+   */
+  public void followPrimary(int primaryPort) throws IOException, SQLException {
+    createSlotOn(primaryPort);
+    Path signal = dataDir().resolve("standby.signal");
+    if (!Files.exists(signal)) {
+      Files.createFile(signal);
+    }
+    Files.writeString(
+        dataDir().resolve("postgresql.auto.conf"),
+        "\n# faultline: follow the primary on port "
+            + primaryPort
+            + "\nprimary_conninfo = '"
+            + replicationConnInfo(primaryPort, name)
+            + " password="
+            + credentials.replicationPassword()
+            + "'\nprimary_slot_name = '"
+            + slotName()
+            + "'\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    OsUser.handOver(dataDir(), OsUser.POSTGRES);
+  }
+
+  /** The port of the primary this standby's configuration streams from, if it names one. */
+  public Optional<Integer> followedPort() throws IOException {
+    Path auto = dataDir().resolve("postgresql.auto.conf");
+    if (!Files.exists(auto)) {
+      return Optional.empty();
+    }
+    Optional<Integer> port = Optional.empty();
+    for (String line : Files.readAllLines(auto)) {
+      var m =
+          java.util.regex.Pattern.compile("^primary_conninfo\\s*=.*\\bport=(\\d+)").matcher(line);
+      if (m.find()) {
+        port = Optional.of(Integer.parseInt(m.group(1)));
+      }
+    }
+    return port;
+  }
+
+  private void createSlotOn(int primaryPort) throws SQLException {
+    try (Connection c = superuserConnection(primaryPort);
+        Statement s = c.createStatement()) {
+      if (!exists(s, "select 1 from pg_replication_slots where slot_name = '" + slotName() + "'")) {
+        s.execute("select pg_create_physical_replication_slot('" + slotName() + "', true)");
+      }
+    }
+  }
+
+  private void dropSlotOn(int primaryPort) throws SQLException {
+    try (Connection c = superuserConnection(primaryPort);
+        Statement s = c.createStatement()) {
+      if (exists(s, "select 1 from pg_replication_slots where slot_name = '" + slotName() + "'")) {
+        s.execute("select pg_drop_replication_slot('" + slotName() + "')");
+      }
+    }
+  }
+
+  private Connection superuserConnection(int port) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2&socketTimeout=10",
+        PostgresCredentials.SUPERUSER,
+        credentials.superuserPassword());
+  }
+
   /** The replication slot a replica of this name streams through. */
   public String slotName() {
     return name.replaceAll("[^a-z0-9_]", "_");
   }
 
   String replicationConnInfo(String applicationName) {
+    return replicationConnInfo(port, applicationName);
+  }
+
+  static String replicationConnInfo(int port, String applicationName) {
     return "host=127.0.0.1 port="
         + port
         + " user="
@@ -192,6 +316,9 @@ public final class PostgresNode {
                 + credentials.appPassword()
                 + "'");
       }
+      // Read-only monitoring views (pg_stat_wal_receiver, pg_stat_replication): the shard client
+      // measures replica lag with them.
+      s.execute("grant pg_monitor to " + PostgresCredentials.APP_USER);
       if (!exists(
           s,
           "select 1 from pg_roles where rolname = '"

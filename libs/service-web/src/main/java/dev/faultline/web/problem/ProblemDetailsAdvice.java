@@ -6,6 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -55,6 +58,26 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             .map(v -> v.getPropertyPath() + " " + v.getMessage())
             .sorted()
             .collect(Collectors.joining("; ")));
+  }
+
+  /**
+   * Storage that is down, failing over or refusing a stale writer: the request may succeed if
+   * repeated shortly, and nothing was written (or the outcome is unknown and the client retries
+   * with the same idempotency key), so 503 with Retry-After rather than 500.
+   */
+  @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+  ResponseEntity<ProblemDetail> storageUnavailable(DataAccessException e) {
+    log.warn("storage unavailable: {}", e.getMessage());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(
+            Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "storage-unavailable",
+                "Storage unavailable",
+                "The data for this request is briefly unavailable (for example during a shard"
+                    + " failover); retry after the indicated delay."));
   }
 
   @ExceptionHandler(Exception.class)

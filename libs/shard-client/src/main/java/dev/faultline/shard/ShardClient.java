@@ -1,0 +1,300 @@
+package dev.faultline.shard;
+
+import dev.faultline.ring.Route;
+import dev.faultline.shard.topology.ShardInfo;
+import dev.faultline.shard.topology.Topology;
+import dev.faultline.shard.topology.TopologyWatcher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
+
+/**
+ * The data tier inside a service: routes a key through the ring to its shard, writes on the shard's
+ * primary inside a fenced transaction, reads from the primary or, when the caller allows staleness,
+ * from a replica within the lag bound. Follows the topology as it changes.
+ *
+ * <p>Every write transaction starts with the {@link WriteFence} check, so a writer whose topology
+ * is older than the node's epoch, or a node that has been deposed, never commits. A node that was
+ * deposed without being told (it was unreachable during the failover) cannot acknowledge either:
+ * its commits wait for a synchronous standby that has since been promoted.
+ */
+public final class ShardClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShardClient.class);
+  private static final String META_SCHEMA = "shard_meta";
+
+  /** Work on one shard with a {@link JdbcClient} bound to the transaction's connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(JdbcClient db);
+  }
+
+  private final ShardsProperties properties;
+  private final TopologyWatcher topology;
+  private final NodePools pools;
+  private final ReplicaLagMonitor lag;
+  private final MeterRegistry meters;
+  private final Map<String, Counter> queries = new ConcurrentHashMap<>();
+  private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
+
+  public ShardClient(
+      ShardsProperties properties,
+      String applicationName,
+      TopologyWatcher topology,
+      MeterRegistry meters) {
+    this.properties = properties;
+    this.topology = topology;
+    this.meters = meters;
+    this.pools = new NodePools(properties, applicationName);
+    this.lag = new ReplicaLagMonitor(topology, pools, meters);
+    topology.onChange(view -> pools.retain(nodesOf(view.topology())));
+  }
+
+  /** Migrates every shard primary and starts measuring replica lag; call once before serving. */
+  public ShardClient start() {
+    migrate();
+    lag.start();
+    return this;
+  }
+
+  public TopologyWatcher.View view() {
+    return topology.view();
+  }
+
+  public Route route(String key) {
+    return topology.view().ring().route(key);
+  }
+
+  public int shardOf(String key) {
+    return topology.view().ring().shardOf(key);
+  }
+
+  public <T> T write(String key, Work<T> work) {
+    return write(shardOf(key), work);
+  }
+
+  /**
+   * Runs {@code work} in one transaction on the shard's primary, behind the write fence. A write
+   * refused as stale is retried once on a re-read topology (nothing was written: the fence check is
+   * the first statement).
+   */
+  public <T> T write(int shard, Work<T> work) {
+    try {
+      return writeOnce(shard, work, topology.view());
+    } catch (ShardRefusedException.StaleTopology stale) {
+      TopologyWatcher.View fresh = topology.refresh();
+      log.info("{}; retrying at epoch {}", stale.getMessage(), fresh.epoch());
+      return writeOnce(shard, work, fresh);
+    }
+  }
+
+  private <T> T writeOnce(int shard, Work<T> work, TopologyWatcher.View view) {
+    ShardInfo info = shardInfo(view.topology(), shard);
+    if (!info.state().writable()) {
+      throw new ShardRefusedException.Unavailable(shard, info.state(), view.epoch());
+    }
+    String node = info.primary();
+    try (Connection c = pools.node(node).getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        WriteFence.check(c, shard, view.epoch(), node);
+        T result = work.apply(JdbcClient.create(new SingleConnectionDataSource(c, true)));
+        c.clearWarnings();
+        c.commit();
+        requireAcknowledged(shard, c.getWarnings());
+        count(shard, "primary");
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw translate("write on shard " + shard + " at " + node, e);
+    }
+  }
+
+  /** Reads from the shard that owns {@code key}. */
+  public <T> T read(String key, Freshness freshness, Work<T> work) {
+    return read(shardOf(key), freshness, work);
+  }
+
+  /**
+   * Reads on one shard: {@link Freshness#LATEST} on the primary; bounded staleness on a replica
+   * whose measured lag is within the bound, else on the primary. Read-only transaction either way.
+   */
+  public <T> T read(int shard, Freshness freshness, Work<T> work) {
+    ShardInfo info = shardInfo(topology.view().topology(), shard);
+    String node = info.primary();
+    String role = "primary";
+    if (freshness instanceof Freshness.BoundedStaleness(var maxLag)) {
+      double bound = Math.min(maxLag.toNanos(), properties.maxReplicaLag().toNanos()) / 1e9;
+      var replica = lag.replicaWithin(shard, bound);
+      if (replica.isPresent()) {
+        node = replica.get();
+        role = "replica";
+      }
+    }
+    try (Connection c = pools.node(node).getConnection()) {
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      try {
+        T result = work.apply(JdbcClient.create(new SingleConnectionDataSource(c, true)));
+        c.commit();
+        count(shard, role);
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setReadOnly(false);
+      }
+    } catch (SQLException e) {
+      throw translate("read on shard " + shard + " at " + node, e);
+    }
+  }
+
+  /** The same read on every shard (a scatter), by shard id. */
+  public <T> Map<Integer, T> readEveryShard(Freshness freshness, Work<T> work) {
+    Map<Integer, T> results = new TreeMap<>();
+    for (ShardInfo shard : topology.view().topology().shards()) {
+      results.put(shard.id(), read(shard.id(), freshness, work));
+    }
+    return results;
+  }
+
+  /** A pool on a node, for work outside the routed paths (the router's fence changes, tests). */
+  public DataSource node(String address) {
+    return pools.node(address);
+  }
+
+  /**
+   * Runs the shard metadata migrations and then this service's ({@code classpath:db/migration}, in
+   * its own schema) on every shard primary, and writes each primary's fence row if missing.
+   */
+  void migrate() {
+    Topology current = topology.topology();
+    for (ShardInfo shard : current.shards()) {
+      DataSource primary = pools.node(shard.primary());
+      try {
+        migrate(primary, META_SCHEMA, "classpath:dev/faultline/shard/migration");
+        if (properties.schema() != null) {
+          migrate(primary, properties.schema(), "classpath:db/migration");
+        }
+        try (Connection c = primary.getConnection()) {
+          WriteFence.initialise(c, shard.id(), current.epoch());
+        } catch (SQLException e) {
+          throw translate("fence of shard " + shard.id(), e);
+        }
+      } catch (RuntimeException e) {
+        if (properties.requireAllShardsAtStart()) {
+          throw e;
+        }
+        log.warn("shard {} not migrated at start: {}", shard.id(), e.toString());
+      }
+    }
+  }
+
+  private static void migrate(DataSource primary, String schema, String location) {
+    // Services migrate the shared metadata schema concurrently at start; Flyway serialises them
+    // with an advisory lock, but creating the schema itself can race, so try again once.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Flyway.configure()
+            .dataSource(primary)
+            .schemas(schema)
+            .defaultSchema(schema)
+            .locations(location)
+            .load()
+            .migrate();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        log.warn(
+            "migration of {} failed (attempt {}), retrying: {}", schema, attempt, e.toString());
+        try {
+          Thread.sleep(500L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static ShardInfo shardInfo(Topology topology, int shard) {
+    return topology
+        .shard(shard)
+        .orElseThrow(() -> new IllegalArgumentException("no shard " + shard + " in the topology"));
+  }
+
+  /**
+   * PostgreSQL reports a commit whose synchronous-replication wait was cancelled with a warning,
+   * not an error, and the transaction is then committed locally only. Never call that success.
+   */
+  private static void requireAcknowledged(int shard, SQLWarning warning) {
+    for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+      String message = String.valueOf(w.getMessage());
+      if (message.contains("synchronous replication")) {
+        throw new UnacknowledgedCommitException(shard, message);
+      }
+    }
+  }
+
+  private void count(int shard, String role) {
+    queries
+        .computeIfAbsent(
+            shard + "/" + role,
+            k ->
+                Counter.builder("shard.queries")
+                    .description("transactions run on a shard, by the role of the node")
+                    .tag("shard", Integer.toString(shard))
+                    .tag("role", role)
+                    .register(meters))
+        .increment();
+  }
+
+  private RuntimeException translate(String task, SQLException e) {
+    RuntimeException translated = translator.translate(task, null, e);
+    return translated != null ? translated : new IllegalStateException(task, e);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool discards it and the server rolls back.
+    }
+  }
+
+  private static Set<String> nodesOf(Topology topology) {
+    Set<String> nodes = new HashSet<>();
+    topology
+        .shards()
+        .forEach(
+            s -> Stream.concat(Stream.of(s.primary()), s.replicas().stream()).forEach(nodes::add));
+    return nodes;
+  }
+
+  @Override
+  public void close() {
+    lag.close();
+    pools.close();
+  }
+}

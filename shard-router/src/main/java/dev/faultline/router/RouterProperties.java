@@ -1,0 +1,40 @@
+package dev.faultline.router;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the router watches and repairs the shards ({@code faultline.router.*}).
+ *
+ * <ul>
+ *   <li>{@code probe-interval}: how often every node is asked what it is.
+ *   <li>{@code failover-after}: how long a primary must stay unreachable before its replica is
+ *       promoted. Shorter fails over faster and risks promoting on a blip.
+ *   <li>{@code replica-loss-after}: how long a synchronous replica must stay gone before the {@code
+ *       replica-loss-policy} applies.
+ *   <li>{@code replica-loss-policy}: {@code degrade} (keep taking writes on the primary alone, and
+ *       forbid promotion until the replica is back in sync: Patroni's {@code synchronous_mode}) or
+ *       {@code refuse-writes} (no acknowledged write may exist on one node only: Patroni's {@code
+ *       synchronous_mode_strict}). The policy also decides what a shard does right after a
+ *       failover, when its old primary has not rejoined yet.
+ *   <li>{@code admin-username}/{@code admin-password}: the PostgreSQL role that may promote a
+ *       replica and change {@code synchronous_standby_names}.
+ * </ul>
+ */
+@ConfigurationProperties("faultline.router")
+public record RouterProperties(
+    @DefaultValue("500ms") Duration probeInterval,
+    @DefaultValue("1500ms") Duration failoverAfter,
+    @DefaultValue("3s") Duration replicaLossAfter,
+    @DefaultValue("degrade") ReplicaLossPolicy replicaLossPolicy,
+    @DefaultValue("postgres") String adminUsername,
+    @Nullable String adminPassword) {
+
+  /** See the class comment. */
+  public enum ReplicaLossPolicy {
+    DEGRADE,
+    REFUSE_WRITES
+  }
+}

@@ -1,0 +1,151 @@
+package dev.faultline.router.failover;
+
+import dev.faultline.router.health.NodeProbe;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the router does to PostgreSQL nodes: promote, switch synchronous replication, move a fence.
+ * Fence changes commit with {@code synchronous_commit = local}: they must work when the shard has
+ * no standby (that is often why they happen), and they protect, they do not carry data.
+ */
+@Component
+class ShardAdmin {
+  private final NodeProbe nodes;
+
+  ShardAdmin(NodeProbe nodes) {
+    this.nodes = nodes;
+  }
+
+  /** Promotes a replica and waits until it accepts writes; a no-op on a node already promoted. */
+  void promote(String replica) throws SQLException {
+    try (Connection c = nodes.admin(replica, 40);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return;
+        }
+      }
+      try (ResultSet rs = s.executeQuery("select pg_promote(true, 30)")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new SQLException(replica + " did not finish promotion within 30 s");
+        }
+      }
+    }
+  }
+
+  /**
+   * Makes commits on {@code primary} wait for any one standby ({@code true}) or for none. Takes
+   * effect on reload: commits already waiting are released when it is turned off.
+   */
+  void synchronous(String primary, boolean required) throws SQLException {
+    try (Connection c = nodes.admin(primary, 5);
+        Statement s = c.createStatement()) {
+      s.execute("alter system set synchronous_standby_names = '" + (required ? "*" : "") + "'");
+      s.execute("select pg_reload_conf()");
+    }
+  }
+
+  /**
+   * Establishes {@code node} as the primary of {@code shard} under {@code epoch}: writers holding
+   * an older topology are refused from now on. Waits for in-flight writes (they hold the row).
+   */
+  void establish(String node, int shard, long epoch) throws SQLException {
+    fence(
+        node,
+        "update shard_meta.fence set shard_id = ?, epoch = ?, deposed = false, changed_at = now()",
+        shard,
+        epoch);
+  }
+
+  /** Marks a replaced primary so it refuses every write, even from writers that think it rules. */
+  void depose(String node, int shard, long epoch) throws SQLException {
+    fence(
+        node,
+        "update shard_meta.fence set deposed = true, epoch = greatest(epoch, ?), changed_at ="
+            + " now() where shard_id = ?",
+        epoch,
+        shard);
+  }
+
+  private void fence(String node, String sql, long first, long second) throws SQLException {
+    try (Connection c = nodes.admin(node, 10)) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("set local synchronous_commit = local");
+        s.execute("set local lock_timeout = '5s'");
+      }
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        p.setLong(1, first);
+        p.setLong(2, second);
+        p.executeUpdate();
+      }
+      c.commit();
+    }
+  }
+
+  /** Waits until {@code primary} has a standby that confirms commits synchronously. */
+  boolean awaitSynchronousStandby(String primary, Duration timeout)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try (Connection c = nodes.admin(primary, 5);
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "select count(*) from pg_stat_replication where state = 'streaming'"
+                      + " and sync_state in ('sync', 'quorum')")) {
+        rs.next();
+        if (rs.getInt(1) > 0) {
+          return true;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The node's current WAL position (a primary) as a byte offset. */
+  long currentLsn(String primary) throws SQLException {
+    try (Connection c = nodes.admin(primary, 5);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Whether a standby has flushed WAL up to {@code lsn}. */
+  boolean replicaReached(String replica, long lsn) throws SQLException {
+    try (Connection c = nodes.admin(replica, 5);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("select coalesce(pg_last_wal_receive_lsn() - '0/0'::pg_lsn, 0)")) {
+      rs.next();
+      return rs.getLong(1) >= lsn;
+    }
+  }
+
+  /** Waits until {@code replica} has flushed everything {@code primary} has written so far. */
+  boolean awaitCaughtUp(String primary, String replica, Duration timeout)
+      throws SQLException, InterruptedException {
+    long target = currentLsn(primary);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!replicaReached(replica, target)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,237 @@
+package dev.faultline.bench.failover;
+
+import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.shard.Freshness;
+import dev.faultline.shard.ShardClient;
+import dev.faultline.shard.ShardsProperties;
+import dev.faultline.shard.topology.ShardInfo;
+import dev.faultline.shard.topology.TopologyStore;
+import dev.faultline.shard.topology.TopologyWatcher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code bin/bench failover [--shard N] [--writers 4] [--seconds 20]}: against the running local
+ * suite, writes keys owned by shard N through the shard client (as a service does), SIGKILLs that
+ * shard's primary after a few seconds, and reports how long until writes started after the kill
+ * succeed, then checks every acknowledged write is on the shard's new primary.
+ */
+public final class FailoverBench {
+  private FailoverBench() {}
+
+  public static void run(String[] args) throws Exception {
+    int shard = intArg(args, "--shard", 0);
+    int writers = intArg(args, "--writers", 4);
+    int seconds = Math.min(120, intArg(args, "--seconds", 20));
+    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
+    Path home =
+        System.getenv("SUITE_HOME") == null
+            ? repo.resolve(".suite")
+            : Path.of(System.getenv("SUITE_HOME"));
+    int offset =
+        System.getenv("SUITE_PORT_OFFSET") == null
+            ? 0
+            : Integer.parseInt(System.getenv("SUITE_PORT_OFFSET").trim());
+    if (!Files.exists(home.resolve("secrets/postgres.properties"))) {
+      throw new IllegalStateException("no suite at " + home + ": run bin/suite up first");
+    }
+    PostgresCredentials credentials =
+        PostgresCredentials.loadOrCreate(home.resolve("secrets/postgres.properties"));
+    String zkConnect =
+        "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d"
+            .formatted(2181 + offset, 2182 + offset, 2183 + offset);
+
+    try (CuratorFramework zk =
+        CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5))) {
+      zk.start();
+      if (!zk.blockUntilConnected(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("ZooKeeper at " + zkConnect + " does not answer");
+      }
+      TopologyStore store =
+          new TopologyStore(zk, JsonMapper.builder().build(), "/faultline/shards");
+      var stored =
+          store.read().orElseThrow(() -> new IllegalStateException("no topology in ZooKeeper"));
+      ShardsProperties properties =
+          new ShardsProperties(
+              List.of(),
+              "/faultline/shards",
+              "bench",
+              "faultline",
+              PostgresCredentials.APP_USER,
+              credentials.appPassword(),
+              writers + 2,
+              Duration.ofSeconds(2),
+              true);
+      try (TopologyWatcher topology = TopologyWatcher.start(store, zk, stored.topology());
+          ShardClient client =
+              new ShardClient(properties, "bench-failover", topology, new SimpleMeterRegistry())
+                  .start()) {
+        ShardInfo before = topology.topology().shard(shard).orElseThrow();
+        long epochBefore = topology.topology().epoch();
+        String victim = "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, offset);
+        long pid = pidOf(repo, victim);
+        System.out.printf(
+            Locale.ROOT,
+            "failover: shard %d primary %s (%s, pid %d), epoch %d; %d writers for %d s, kill at 3 s%n",
+            shard,
+            before.primary(),
+            victim,
+            pid,
+            epochBefore,
+            writers,
+            seconds);
+
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 200_000; i++) {
+          String key = "bench-" + run + "-" + i;
+          if (client.shardOf(key) == shard) {
+            keys.add(key);
+          }
+        }
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong firstAckAfterKill = new AtomicLong(-1);
+        AtomicLong longestWrite = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        for (int w = 0; w < writers; w++) {
+          int writer = w;
+          pool.submit(
+              () -> {
+                for (int i = writer;
+                    i < keys.size() && !stop.get() && System.nanoTime() < deadline;
+                    i += writers) {
+                  String key = keys.get(i);
+                  long started = System.nanoTime();
+                  try {
+                    client.write(
+                        key, db -> db.sql("insert into items (id) values (?)").param(key).update());
+                    long now = System.nanoTime();
+                    acknowledged.add(key);
+                    longestWrite.accumulateAndGet(now - started, Math::max);
+                    if (started > killedAt.get()) {
+                      firstAckAfterKill.compareAndSet(-1, now);
+                    }
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    sleep(20);
+                  }
+                }
+              });
+        }
+        sleep(3000);
+        long ackedBeforeKill = acknowledged.size();
+        ProcessHandle.of(pid)
+            .ifPresent(
+                p -> {
+                  p.destroyForcibly(); // SIGKILL, like a pod kill
+                  p.onExit().join();
+                });
+        killedAt.set(System.nanoTime());
+        pool.shutdown();
+        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        stop.set(true);
+
+        ShardInfo after = topology.refresh().topology().shard(shard).orElseThrow();
+        Set<String> stored2 = new HashSet<>();
+        client
+            .read(
+                shard,
+                Freshness.LATEST,
+                db ->
+                    db.sql("select id from items where id like ?")
+                        .param("bench-" + run + "-%")
+                        .query(String.class)
+                        .list())
+            .forEach(stored2::add);
+        Set<String> lost = new HashSet<>(acknowledged);
+        lost.removeAll(stored2);
+        double recovery =
+            firstAckAfterKill.get() < 0
+                ? Double.NaN
+                : (firstAckAfterKill.get() - killedAt.get()) / 1e9;
+        System.out.printf(
+            Locale.ROOT,
+            "failover: writes succeeded again %.2f s after the SIGKILL%n"
+                + "failover: %d writes acknowledged (%d before the kill), %d failed or refused, %d"
+                + " acknowledged writes lost%n"
+                + "failover: shard %d primary now %s (state %s), epoch %d -> %d%n",
+            recovery,
+            acknowledged.size(),
+            ackedBeforeKill,
+            failed.get(),
+            lost.size(),
+            shard,
+            after.primary(),
+            after.state(),
+            epochBefore,
+            topology.topology().epoch());
+        System.out.printf(
+            "failover: bring the old primary back as a replica with: bin/suite start %s%n", victim);
+        if (!lost.isEmpty() || Double.isNaN(recovery)) {
+          System.exit(1);
+        }
+      }
+    }
+  }
+
+  /** Which suite member listens on {@code address}: the born primary or the born replica. */
+  private static String bornRole(String address, int shard, int offset) {
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    return port == 5500 + 10 * shard + offset ? "primary" : "replica";
+  }
+
+  private static long pidOf(Path repo, String name) throws Exception {
+    Process status =
+        new ProcessBuilder(repo.resolve("bin/suite").toString(), "status", "--json")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    JsonNode rows = JsonMapper.builder().build().readTree(status.getInputStream());
+    status.waitFor();
+    for (JsonNode row : rows) {
+      if (row.get("name").asString().equals(name) && !row.get("pid").isNull()) {
+        return row.get("pid").asLong();
+      }
+    }
+    throw new IllegalStateException(name + " is not running");
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
