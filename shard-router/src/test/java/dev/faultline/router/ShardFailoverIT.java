@@ -206,6 +206,8 @@ class ShardFailoverIT {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicLong failed = new AtomicLong();
     Set<String> afterKill = ConcurrentHashMap.newKeySet();
+    AtomicLong lastAck = new AtomicLong(System.nanoTime());
+    AtomicLong longestGap = new AtomicLong();
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong firstAckAfterKill = new AtomicLong(-1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -224,6 +226,8 @@ class ShardFailoverIT {
                 insert(client, key);
                 acknowledged.add(key);
                 long now = System.nanoTime();
+                longestGap.accumulateAndGet(
+                    now - lastAck.getAndAccumulate(now, Math::max), Math::max);
                 if (startedAt > killedAt.get()) {
                   afterKill.add(key);
                   firstAckAfterKill.compareAndSet(-1, now);
@@ -236,8 +240,8 @@ class ShardFailoverIT {
           });
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 200);
-    shard.kill(shard.primary()); // returns once the postmaster is gone
     killedAt.set(System.nanoTime());
+    shard.kill(shard.primary());
     int ackedAtKill = acknowledged.size();
 
     // Writes started after the kill succeed again (measured), and keep succeeding for a while.
@@ -260,8 +264,14 @@ class ShardFailoverIT {
     lost.removeAll(stored);
     System.out.printf(
         "failover: %d writes acknowledged (%d before the kill), %d failed or refused, %d lost;"
-            + " writes succeeded again %.2f s after the kill%n",
-        acknowledged.size(), ackedAtKill, failed.get(), lost.size(), recoverySeconds);
+            + " writes succeeded again %.2f s after the kill; longest gap between acknowledged"
+            + " writes %.2f s%n",
+        acknowledged.size(),
+        ackedAtKill,
+        failed.get(),
+        lost.size(),
+        recoverySeconds,
+        longestGap.get() / 1e9);
     assertThat(lost).as("acknowledged writes missing after the failover").isEmpty();
     assertThat(afterKill).hasSizeGreaterThanOrEqualTo(200);
     assertThat(recoverySeconds).isLessThan(20);

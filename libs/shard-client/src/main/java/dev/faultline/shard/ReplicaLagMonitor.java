@@ -94,7 +94,7 @@ final class ReplicaLagMonitor implements AutoCloseable {
             s.executeQuery(
                 "select pg_is_in_recovery(),"
                     + " coalesce((select status = 'streaming' from pg_stat_wal_receiver), false),"
-                    + " case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
+                    + " case when coalesce(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true) then 0"
                     + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()),"
                     + " 0) end")) {
       rs.next();

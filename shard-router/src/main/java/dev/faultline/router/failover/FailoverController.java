@@ -170,17 +170,20 @@ public class FailoverController {
   }
 
   /**
-   * Back to {@code SYNC}: turn synchronous replication on, then wait until a standby confirms and
-   * has flushed everything written before (the commits acknowledged while degraded).
+   * Back to {@code SYNC}: let the replica catch up asynchronously first (so that turning
+   * synchronous replication on does not stall writes behind a long catch-up), turn it on, wait
+   * until the standby confirms, and until it holds everything written before (the commits
+   * acknowledged while degraded). Only then is the shard promotable again.
    */
   private void resync(ShardInfo shard, String replica) throws Exception {
     notStreamingSince.remove(replica);
-    admin.synchronous(shard.primary(), true);
-    if (!admin.awaitSynchronousStandby(shard.primary(), Duration.ofSeconds(5))) {
-      return; // not confirming yet: try again next round
+    if (!admin.awaitCaughtUp(shard.primary(), replica, Duration.ofSeconds(2))) {
+      return; // still catching up: next round
     }
-    if (!admin.awaitCaughtUp(shard.primary(), replica, Duration.ofSeconds(5))) {
-      return;
+    admin.synchronous(shard.primary(), true);
+    if (!admin.awaitSynchronousStandby(shard.primary(), Duration.ofSeconds(5))
+        || !admin.awaitCaughtUp(shard.primary(), replica, Duration.ofSeconds(5))) {
+      return; // not confirming yet: try again next round
     }
     if (change(shard.id(), s -> s.withState(ShardState.SYNC)).isPresent()) {
       log.info("shard {}: replica {} in sync again; SYNC (promotable)", shard.id(), replica);

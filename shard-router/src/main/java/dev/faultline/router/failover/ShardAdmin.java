@@ -124,12 +124,18 @@ class ShardAdmin {
     }
   }
 
-  /** Whether a standby has flushed WAL up to {@code lsn}. */
+  /**
+   * Whether a standby holds WAL up to {@code lsn}: received and flushed by streaming, or already
+   * replayed (after a restart the receive position starts over at a segment boundary behind what
+   * the standby replayed from its own disk).
+   */
   boolean replicaReached(String replica, long lsn) throws SQLException {
     try (Connection c = nodes.admin(replica, 5);
         Statement s = c.createStatement();
         ResultSet rs =
-            s.executeQuery("select coalesce(pg_last_wal_receive_lsn() - '0/0'::pg_lsn, 0)")) {
+            s.executeQuery(
+                "select coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
+                    + " - '0/0'::pg_lsn, 0)")) {
       rs.next();
       return rs.getLong(1) >= lsn;
     }

@@ -49,10 +49,10 @@ public class NodeProbe {
         try (ResultSet rs =
             s.executeQuery(
                 "select r.sender_host, r.sender_port, r.status,"
-                    + " case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
+                    + " case when coalesce(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true) then 0"
                     + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()),"
                     + " 0) end,"
-                    + " pg_last_wal_receive_lsn() - '0/0'::pg_lsn"
+                    + " greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn"
                     + " from (select 1) one left join pg_stat_wal_receiver r on true")) {
           rs.next();
           String from =
