@@ -191,6 +191,15 @@ class ShardFailoverIT {
             Freshness.LATEST,
             db -> db.sql("select pg_is_in_recovery()").query(Boolean.class).single());
     assertThat(primaryInRecovery).isFalse();
+    var replicaReads =
+        fixture
+            .meters
+            .get("shard.queries")
+            .tag("shard", Integer.toString(shard))
+            .tag("role", "replica");
+    assertThat(replicaReads.counter().count()).isPositive();
+    assertThat(fixture.meters.get("shard.replication.lag").tag("shard", "0").gauge().value())
+        .isGreaterThanOrEqualTo(0);
     assertThat(shard).isBetween(0, 1);
   }
 

@@ -25,6 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class ShardFixture implements AutoCloseable {
   final List<PostgresShard> shards = new ArrayList<>();
   final String zkRoot = "/faultline/it-" + UUID.randomUUID() + "/shards";
+
+  /** The metrics of the clients made by {@link #client}. */
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   ShardFixture(int count) {
@@ -89,9 +93,7 @@ final class ShardFixture implements AutoCloseable {
     TopologyStore store = new TopologyStore(zk, JsonMapper.builder().build(), zkRoot);
     TopologyWatcher watcher =
         TopologyWatcher.start(store, zk, store.read().orElseThrow().topology());
-    ShardClient client =
-        new ShardClient(clientProperties(), "it-service", watcher, new SimpleMeterRegistry())
-            .start();
+    ShardClient client = new ShardClient(clientProperties(), "it-service", watcher, meters).start();
     closeables.add(client);
     closeables.add(watcher);
     return client;
