@@ -83,8 +83,10 @@ class ShardController {
           HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "shard administration needs admin");
     }
     return switch (failover.failover(id)) {
-      case Outcome.Done(Topology t) ->
-          ResponseEntity.ok(shardView(t.shard(id).orElseThrow(), -1).withEpoch(t.epoch()));
+      case Outcome.Done(Topology t) -> {
+        health.probeAll(); // show the nodes as they are now, not as the last round saw them
+        yield ResponseEntity.ok(shardView(t.shard(id).orElseThrow(), -1).withEpoch(t.epoch()));
+      }
       case Outcome.NoSuchShard() ->
           problem(HttpStatus.NOT_FOUND, "shard-not-found", "Shard not found", "no shard " + id);
       case Outcome.NotPromotable(String reason) ->
