@@ -1,14 +1,19 @@
 package dev.faultline.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** lock-service against a real ZooKeeper, called over HTTP with real tokens. */
+/** The lock API's contract against a real ZooKeeper, over HTTP with real tokens. */
 @WithZooKeeper
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LockApiIT {
@@ -34,39 +39,142 @@ class LockApiIT {
   @Autowired CuratorFramework zk;
 
   Http http;
+  String lock;
+  String alice = TestTokens.customer("alice");
+  String bob = TestTokens.customer("bob");
 
   @BeforeEach
   void setUp() {
     http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    lock = "lock-" + UUID.randomUUID();
+  }
+
+  private HttpResponse<String> acquire(String token, String holder, long ttlMs, long waitMs) {
+    return http.post(
+        "/api/locks/" + lock + "/acquire",
+        token,
+        "{\"holder\":\"%s\",\"ttlMs\":%d,\"waitMs\":%d}".formatted(holder, ttlMs, waitMs));
+  }
+
+  private HttpResponse<String> lease(String action, String token, String leaseId) {
+    return http.post(
+        "/api/locks/" + lock + "/" + action, token, "{\"leaseId\":\"" + leaseId + "\"}");
+  }
+
+  private static JsonNode json(HttpResponse<String> response) {
+    return JSON.readTree(response.body());
+  }
+
+  private static String type(HttpResponse<String> response) {
+    return json(response).get("type").asString();
   }
 
   @Test
-  void aFreeLockIs404Problem() throws Exception {
-    HttpResponse<String> response = http.get("/api/locks/free-lock", TestTokens.customer("a"));
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(JSON.readTree(response.body()).get("type").asString())
-        .isEqualTo("urn:faultline:problem:lock-not-held");
+  void aLeaseLivesFromAcquireThroughRenewalsToRelease() {
+    HttpResponse<String> granted = acquire(alice, "worker-1", 10_000, 0);
+    assertThat(granted.statusCode()).isEqualTo(200);
+    JsonNode lease = json(granted);
+    String leaseId = lease.get("leaseId").asString();
+    long token = lease.get("fencingToken").asLong();
+    assertThat(lease.get("holder").asString()).isEqualTo("worker-1");
+    assertThat(lease.get("ttlMs").asLong()).isEqualTo(10_000);
+
+    HttpResponse<String> held = acquire(bob, "worker-2", 10_000, 0);
+    assertThat(held.statusCode()).isEqualTo(409);
+    assertThat(type(held)).isEqualTo("urn:faultline:problem:lock-held");
+    // A retried acquire by the holder gets its own lease back.
+    assertThat(json(acquire(alice, "worker-1", 10_000, 0)).get("leaseId").asString())
+        .isEqualTo(leaseId);
+
+    HttpResponse<String> renewed = lease("renew", alice, leaseId);
+    assertThat(renewed.statusCode()).isEqualTo(200);
+    assertThat(json(renewed).get("fencingToken").asLong()).isEqualTo(token);
+    assertThat(json(http.get("/api/locks/" + lock, bob)).get("holder").asString())
+        .isEqualTo("worker-1");
+    // Someone else's lease ID is not yours to renew or release.
+    assertThat(lease("release", bob, leaseId).statusCode()).isEqualTo(410);
+
+    assertThat(lease("release", alice, leaseId).statusCode()).isEqualTo(204);
+    assertThat(lease("release", alice, leaseId).statusCode()).isEqualTo(410);
+    HttpResponse<String> gone = lease("renew", alice, leaseId);
+    assertThat(gone.statusCode()).isEqualTo(410);
+    assertThat(type(gone)).isEqualTo("urn:faultline:problem:lease-gone");
+    assertThat(http.get("/api/locks/" + lock, alice).statusCode()).isEqualTo(404);
+
+    long next = json(acquire(bob, "worker-2", 10_000, 0)).get("fencingToken").asLong();
+    assertThat(next).isGreaterThan(token);
   }
 
   @Test
-  void aHeldLockShowsItsHolderAndTheLeaseNodesCreationZxidAsToken() throws Exception {
-    String path = "/faultline/locks/held-lock/lease";
-    zk.create()
-        .creatingParentsIfNeeded()
-        .forPath(path, "{\"holder\":\"a\",\"leaseId\":\"l-1\",\"ttlMs\":5000}".getBytes());
-    Stat stat = zk.checkExists().forPath(path);
+  void anUnrenewedLeaseExpiresWithinItsTtlPlusASecond() {
+    long ttl = 1_000;
+    assertThat(acquire(alice, "sleepy", ttl, 0).statusCode()).isEqualTo(200);
+    long started = System.nanoTime();
 
-    JsonNode lease =
-        JSON.readTree(http.get("/api/locks/held-lock", TestTokens.customer("a")).body());
-    assertThat(lease.get("holder").asString()).isEqualTo("a");
-    assertThat(lease.get("fencingToken").asLong()).isEqualTo(stat.getCzxid());
+    HttpResponse<String> waited = acquire(bob, "patient", 10_000, 5_000);
+
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertThat(waited.statusCode()).isEqualTo(200);
+    assertThat(seconds).isLessThan(ttl / 1000.0 + 1);
   }
 
   @Test
-  void aNameThatIsNotAPathSegmentIs400() throws Exception {
-    HttpResponse<String> response = http.get("/api/locks/bad%20name", TestTokens.customer("a"));
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(response.body()).get("type").asString())
-        .isEqualTo("urn:faultline:problem:invalid-lock-name");
+  void waitersAreServedInArrivalOrder() throws Exception {
+    String first = json(acquire(alice, "first", 30_000, 0)).get("leaseId").asString();
+    List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String holder = "waiter-" + i;
+      waiters.add(CompletableFuture.supplyAsync(() -> acquire(bob, holder, 30_000, 20_000)));
+      int queued = i + 1;
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  zk.getChildren().forPath("/faultline/locks/" + lock + "/queue").size() == queued);
+    }
+
+    List<String> order = new ArrayList<>();
+    String leaseId = first;
+    String token = alice;
+    for (int i = 0; i < 3; i++) {
+      assertThat(lease("release", token, leaseId).statusCode()).isEqualTo(204);
+      HttpResponse<String> next = null;
+      for (CompletableFuture<HttpResponse<String>> w : waiters) {
+        if (w.isDone() && !order.contains(json(w.get()).get("holder").asString())) {
+          next = w.get();
+        }
+      }
+      if (next == null) {
+        next =
+            CompletableFuture.anyOf(
+                    waiters.stream().filter(w -> !w.isDone()).toArray(CompletableFuture[]::new))
+                .thenApply(r -> (HttpResponse<String>) r)
+                .get();
+      }
+      order.add(json(next).get("holder").asString());
+      leaseId = json(next).get("leaseId").asString();
+      token = bob;
+    }
+    assertThat(order).containsExactly("waiter-0", "waiter-1", "waiter-2");
+  }
+
+  @Test
+  void badRequestsAre400ProblemsAndChangeNothing() {
+    assertThat(
+            http.post("/api/locks/" + lock + "/acquire", alice, "{\"holder\":\"x\",\"ttlMs\":5}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(http.post("/api/locks/" + lock + "/acquire", alice, "{\"ttlMs\":5000}").statusCode())
+        .isEqualTo(400);
+    assertThat(http.post("/api/locks/" + lock + "/acquire", alice, "not json").statusCode())
+        .isEqualTo(400);
+    assertThat(lease("renew", alice, "not-a-lease").statusCode()).isEqualTo(400);
+    HttpResponse<String> badName =
+        http.post("/api/locks/bad%20name/acquire", alice, "{\"holder\":\"x\",\"ttlMs\":5000}");
+    assertThat(badName.statusCode()).isEqualTo(400);
+    assertThat(type(badName)).isEqualTo("urn:faultline:problem:invalid-lock-name");
+    assertThat(http.get("/api/locks/" + lock, alice).statusCode()).isEqualTo(404);
+    assertThat(http.post("/api/locks/" + lock + "/acquire", null, "{}").statusCode())
+        .isEqualTo(401);
   }
 }

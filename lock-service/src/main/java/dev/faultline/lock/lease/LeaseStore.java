@@ -1,15 +1,33 @@
 package dev.faultline.lock.lease;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Leases in ZooKeeper under {@value #ROOT}/{name}/lease. The lease node's creation zxid is the
- * fencing token: ZooKeeper orders every creation, so a later grant always carries a larger one.
+ * Leases in ZooKeeper. Per lock name, under {@value #ROOT}/{name}:
+ *
+ * <ul>
+ *   <li>{@code lease}: a persistent node, present while the lock is held. Persistent, not
+ *       ephemeral, so that a lease outlives the lock-service instance that granted it; it ends by
+ *       release or by expiry ({@link LeaseReaper}). Its creation zxid is the fencing token.
+ *   <li>{@code queue/w-NNNNNNNNNN}: one ephemeral sequential node per waiting acquire. Waiters are
+ *       served in sequence order, each watching only its predecessor (or, when first, the lease),
+ *       as Curator's InterProcessMutex does; a waiter whose instance dies leaves the queue with its
+ *       session.
+ * </ul>
+ *
+ * Only ZooKeeper's atomic operations decide: creating the lease node (one winner), versioned
+ * updates and deletes (a renewal or release acts only on the lease it read).
  */
 @Repository
 class LeaseStore {
@@ -23,19 +41,159 @@ class LeaseStore {
     this.json = json;
   }
 
+  static String leasePath(LockName name) {
+    return ROOT + "/" + name.value() + "/lease";
+  }
+
+  private static String queuePath(LockName name) {
+    return ROOT + "/" + name.value() + "/queue";
+  }
+
+  /** The live lease, read after a sync so that it is no older than any write acknowledged. */
   Optional<Lease> current(LockName name) throws Exception {
+    zk.sync().forPath(leasePath(name));
+    return read(name).map(r -> r.lease(name));
+  }
+
+  /**
+   * Grants the lock to {@code holder}, waiting up to {@code waitMs} in FIFO order. The same owner
+   * and holder asking again while they hold it get their lease back: a retried acquire is safe.
+   */
+  Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs)
+      throws Exception {
+    Optional<Read> held = read(name);
+    if (held.isPresent()
+        && held.get().record().owner().equals(owner)
+        && held.get().record().holder().equals(holder)) {
+      return renew(name, owner, held.get().record().leaseId());
+    }
+    String queue = queuePath(name);
+    String me =
+        zk.create()
+            .creatingParentContainersIfNeeded()
+            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+            .forPath(queue + "/w-");
+    String myNode = me.substring(me.lastIndexOf('/') + 1);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    try {
+      while (true) {
+        Optional<Read> existing = read(name);
+        if (existing.isPresent()
+            && existing.get().record().owner().equals(owner)
+            && existing.get().record().holder().equals(holder)) {
+          return renew(name, owner, existing.get().record().leaseId());
+        }
+        List<String> waiting =
+            zk.getChildren().forPath(queue).stream()
+                .sorted(Comparator.comparing(LeaseStore::sequence))
+                .toList();
+        int position = waiting.indexOf(myNode);
+        if (position < 0) {
+          throw new LockServiceUnavailableException("this instance's place in the queue vanished");
+        }
+        if (position == 0 && existing.isEmpty()) {
+          LeaseRecord record =
+              new LeaseRecord(owner, holder, UUID.randomUUID().toString(), ttlMs, 0);
+          Stat stat = new Stat();
+          try {
+            zk.create()
+                .storingStatIn(stat)
+                .creatingParentContainersIfNeeded()
+                .withMode(CreateMode.PERSISTENT)
+                .forPath(leasePath(name), json.writeValueAsBytes(record));
+            return new Lease(name.value(), holder, record.leaseId(), stat.getCzxid(), ttlMs);
+          } catch (KeeperException.NodeExistsException raced) {
+            continue; // someone outside the queue discipline won; look again
+          }
+        }
+        // Wait for the one event that can make us first with a free lock.
+        String watched = position > 0 ? queue + "/" + waiting.get(position - 1) : leasePath(name);
+        CountDownLatch changed = new CountDownLatch(1);
+        Stat present =
+            zk.checkExists()
+                .usingWatcher(
+                    (org.apache.curator.framework.api.CuratorWatcher) event -> changed.countDown())
+                .forPath(watched);
+        if (present == null) {
+          continue;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || !changed.await(remaining, TimeUnit.NANOSECONDS)) {
+          throw new LockBusyException(name, waitMs);
+        }
+      }
+    } finally {
+      try {
+        zk.delete().quietly().forPath(me);
+      } catch (Exception ignored) {
+        // Our session ends with this instance at the latest, and the node with it.
+      }
+    }
+  }
+
+  /** Touches the lease so that every expiry clock restarts; the token does not change. */
+  Lease renew(LockName name, String owner, String leaseId) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      Read lease = owned(name, owner, leaseId);
+      try {
+        zk.setData()
+            .withVersion(lease.version())
+            .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed()));
+        return lease.lease(name);
+      } catch (KeeperException.BadVersionException concurrentRenewal) {
+        if (attempt > 3) {
+          throw concurrentRenewal;
+        }
+      } catch (KeeperException.NoNodeException expired) {
+        throw new LeaseGoneException(name, leaseId);
+      }
+    }
+  }
+
+  /** Ends the lease now, if it is still this caller's. */
+  void release(LockName name, String owner, String leaseId) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      Read lease = owned(name, owner, leaseId);
+      try {
+        zk.delete().withVersion(lease.version()).forPath(leasePath(name));
+        return;
+      } catch (KeeperException.BadVersionException concurrentRenewal) {
+        if (attempt > 3) {
+          throw concurrentRenewal;
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        throw new LeaseGoneException(name, leaseId);
+      }
+    }
+  }
+
+  private Read owned(LockName name, String owner, String leaseId) throws Exception {
+    Read lease = read(name).orElseThrow(() -> new LeaseGoneException(name, leaseId));
+    if (!lease.record().leaseId().equals(leaseId) || !lease.record().owner().equals(owner)) {
+      throw new LeaseGoneException(name, leaseId);
+    }
+    return lease;
+  }
+
+  private Optional<Read> read(LockName name) throws Exception {
     Stat stat = new Stat();
     try {
-      byte[] data = zk.getData().storingStatIn(stat).forPath(ROOT + "/" + name.value() + "/lease");
-      LeaseRecord record = json.readValue(data, LeaseRecord.class);
+      byte[] data = zk.getData().storingStatIn(stat).forPath(leasePath(name));
       return Optional.of(
-          new Lease(
-              name.value(), record.holder(), record.leaseId(), stat.getCzxid(), record.ttlMs()));
+          new Read(json.readValue(data, LeaseRecord.class), stat.getVersion(), stat.getCzxid()));
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     }
   }
 
-  /** What the lease node stores; the token is not stored, it is the node's czxid. */
-  record LeaseRecord(String holder, String leaseId, long ttlMs) {}
+  private static long sequence(String node) {
+    return Long.parseLong(node.substring(node.lastIndexOf('-') + 1));
+  }
+
+  /** A lease node as read: its record, its data version and its creation zxid (the token). */
+  private record Read(LeaseRecord record, int version, long czxid) {
+    Lease lease(LockName name) {
+      return new Lease(name.value(), record.holder(), record.leaseId(), czxid, record.ttlMs());
+    }
+  }
 }

@@ -1,0 +1,147 @@
+package dev.faultline.lock.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Acquires locks from the lock service over HTTP. Each {@link LockHandle} renews itself in the
+ * background and calls back when its lease may be gone.
+ *
+ * <pre>{@code
+ * try (LockHandle lock = locks.acquire("account-42", "payment-service-1", ttl, wait, lost -> stop())
+ *     .orElseThrow()) {
+ *   fence.update(db, "accounts", "id", "42", lock.fencingToken(), "balance = balance - 10", Map.of());
+ * }
+ * }</pre>
+ */
+public final class LockClient implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final URI base;
+  private final Supplier<String> bearerToken;
+  private final HttpClient http;
+  private final ScheduledExecutorService renewals;
+  private final boolean ownsRenewals;
+
+  /** {@code base} is the gateway or a lock-service instance, e.g. {@code http://localhost:8080}. */
+  public LockClient(URI base, Supplier<String> bearerToken) {
+    this(
+        base,
+        bearerToken,
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("lock-renewals").factory()),
+        true);
+  }
+
+  /** With the caller's scheduler for renewals (tests use one they can pause). */
+  public LockClient(URI base, Supplier<String> bearerToken, ScheduledExecutorService renewals) {
+    this(base, bearerToken, renewals, false);
+  }
+
+  private LockClient(
+      URI base,
+      Supplier<String> bearerToken,
+      ScheduledExecutorService renewals,
+      boolean ownsRenewals) {
+    this.base = base;
+    this.bearerToken = bearerToken;
+    this.renewals = renewals;
+    this.ownsRenewals = ownsRenewals;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  /**
+   * Acquires {@code name} for {@code holder}, waiting up to {@code wait} (FIFO). Empty when the
+   * lock stayed held. {@code onLost} runs once if the lease is lost while the handle is open.
+   */
+  public Optional<LockHandle> acquire(
+      String name, String holder, Duration ttl, Duration wait, Consumer<LockHandle> onLost) {
+    long sentAt = System.nanoTime();
+    HttpResponse<String> response =
+        post(
+            name,
+            "acquire",
+            Map.of("holder", holder, "ttlMs", ttl.toMillis(), "waitMs", wait.toMillis()),
+            wait.plusSeconds(10));
+    if (response.statusCode() == 409) {
+      return Optional.empty();
+    }
+    JsonNode lease = body(response, 200);
+    return Optional.of(
+        new LockHandle(
+            this,
+            name,
+            holder,
+            lease.get("leaseId").asString(),
+            lease.get("fencingToken").asLong(),
+            ttl,
+            sentAt,
+            renewals,
+            onLost));
+  }
+
+  /** Renews; true when renewed, false when the lease is gone (410). */
+  boolean renew(String name, String leaseId) {
+    HttpResponse<String> response =
+        post(name, "renew", Map.of("leaseId", leaseId), Duration.ofSeconds(5));
+    if (response.statusCode() == 410) {
+      return false;
+    }
+    body(response, 200);
+    return true;
+  }
+
+  void release(String name, String leaseId) {
+    HttpResponse<String> response =
+        post(name, "release", Map.of("leaseId", leaseId), Duration.ofSeconds(5));
+    if (response.statusCode() != 204 && response.statusCode() != 410) {
+      throw new LockClientException("release of " + name + " answered " + response.statusCode());
+    }
+  }
+
+  private HttpResponse<String> post(
+      String name, String action, Map<String, Object> body, Duration timeout) {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/api/locks/" + name + "/" + action))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + bearerToken.get())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new LockClientException(action + " of " + name + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockClientException(action + " of " + name + " interrupted", e);
+    }
+  }
+
+  private static JsonNode body(HttpResponse<String> response, int expected) {
+    if (response.statusCode() != expected) {
+      throw new LockClientException(
+          response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  @Override
+  public void close() {
+    if (ownsRenewals) {
+      renewals.shutdownNow();
+    }
+  }
+}

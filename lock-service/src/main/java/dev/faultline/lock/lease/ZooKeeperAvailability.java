@@ -1,0 +1,30 @@
+package dev.faultline.lock.lease;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.springframework.stereotype.Component;
+
+/**
+ * Whether this instance's ZooKeeper session is known good. From SUSPENDED (connection lost, the
+ * session may be expiring) until RECONNECTED, nothing is granted, renewed or reported: another
+ * instance may already see a different truth.
+ */
+@Component
+public class ZooKeeperAvailability {
+  private volatile ConnectionState state;
+
+  ZooKeeperAvailability(CuratorFramework zk) {
+    this.state =
+        zk.getZookeeperClient().isConnected()
+            ? ConnectionState.CONNECTED
+            : ConnectionState.SUSPENDED;
+    zk.getConnectionStateListenable().addListener((client, next) -> state = next);
+  }
+
+  public void require() {
+    ConnectionState current = state;
+    if (current != ConnectionState.CONNECTED && current != ConnectionState.RECONNECTED) {
+      throw new LockServiceUnavailableException("session " + current.name().toLowerCase());
+    }
+  }
+}
