@@ -61,11 +61,21 @@ class LeaseStore {
    */
   Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs)
       throws Exception {
+    // Fast path, two round trips: nobody waiting, so creating the lease jumps no queue.
+    if (nobodyWaiting(name)) {
+      Optional<Lease> created = tryCreate(name, owner, holder, ttlMs);
+      if (created.isPresent()) {
+        return created.get();
+      }
+    }
     Optional<Read> held = read(name);
     if (held.isPresent()
         && held.get().record().owner().equals(owner)
         && held.get().record().holder().equals(holder)) {
       return renew(name, owner, held.get().record().leaseId());
+    }
+    if (waitMs == 0) {
+      throw new LockBusyException(name, 0);
     }
     String queue = queuePath(name);
     String me =
@@ -128,6 +138,31 @@ class LeaseStore {
       } catch (Exception ignored) {
         // Our session ends with this instance at the latest, and the node with it.
       }
+    }
+  }
+
+  private boolean nobodyWaiting(LockName name) throws Exception {
+    try {
+      return zk.getChildren().forPath(queuePath(name)).isEmpty();
+    } catch (KeeperException.NoNodeException never) {
+      return true;
+    }
+  }
+
+  /** Creates the lease node: exactly one creator wins; empty when it exists already. */
+  private Optional<Lease> tryCreate(LockName name, String owner, String holder, long ttlMs)
+      throws Exception {
+    LeaseRecord record = new LeaseRecord(owner, holder, UUID.randomUUID().toString(), ttlMs, 0);
+    Stat stat = new Stat();
+    try {
+      zk.create()
+          .storingStatIn(stat)
+          .creatingParentContainersIfNeeded()
+          .withMode(CreateMode.PERSISTENT)
+          .forPath(leasePath(name), json.writeValueAsBytes(record));
+      return Optional.of(new Lease(name.value(), holder, record.leaseId(), stat.getCzxid(), ttlMs));
+    } catch (KeeperException.NodeExistsException held) {
+      return Optional.empty();
     }
   }
 

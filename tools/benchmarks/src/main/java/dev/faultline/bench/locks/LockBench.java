@@ -1,0 +1,152 @@
+package dev.faultline.bench.locks;
+
+import dev.faultline.lock.client.LockClient;
+import dev.faultline.lock.client.LockHandle;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/**
+ * {@code bin/bench locks [--cycles 2000]}: against the running local suite, one thread does
+ * uncontended acquire+release cycles through our REST lock service (lock-service-1, with the Java
+ * lock client) and through Curator's InterProcessMutex on the suite's ZooKeeper ensemble,
+ * alternating blocks of 100 so that both see the same conditions. Reports cycles per second and
+ * per-cycle p50/p99, and the ratios.
+ */
+public final class LockBench {
+  private static final int BLOCK = 100;
+
+  private LockBench() {}
+
+  public static void run(String[] args) throws Exception {
+    int cycles = Math.min(20_000, intArg(args, "--cycles", 2000));
+    int offset =
+        System.getenv("SUITE_PORT_OFFSET") == null
+            ? 0
+            : Integer.parseInt(System.getenv("SUITE_PORT_OFFSET").trim());
+    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
+    String token = suiteToken(repo);
+    String zkConnect =
+        "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d"
+            .formatted(2181 + offset, 2182 + offset, 2183 + offset);
+    URI lockService = URI.create("http://127.0.0.1:" + (8301 + offset));
+
+    try (CuratorFramework zk =
+            CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5));
+        LockClient locks = new LockClient(lockService, () -> token)) {
+      zk.start();
+      if (!zk.blockUntilConnected(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("ZooKeeper at " + zkConnect + " does not answer");
+      }
+      InterProcessMutex mutex = new InterProcessMutex(zk, "/bench/curator-mutex");
+      Cycle ours =
+          () -> {
+            try (LockHandle lease =
+                locks
+                    .acquire("bench-rest", "bench", Duration.ofSeconds(10), Duration.ZERO, h -> {})
+                    .orElseThrow(() -> new IllegalStateException("bench-rest is held"))) {
+              if (lease.fencingToken() <= 0) {
+                throw new IllegalStateException("no token");
+              }
+            }
+          };
+      Cycle curator =
+          () -> {
+            mutex.acquire();
+            mutex.release();
+          };
+      System.out.printf(
+          Locale.ROOT,
+          "locks: %d uncontended acquire+release cycles each, 1 thread, blocks of %d alternating;"
+              + " REST via %s, Curator on %s%n",
+          cycles,
+          BLOCK,
+          lockService,
+          zkConnect);
+      for (int i = 0; i < 300; i++) { // warm up both paths (JIT, connections, containers)
+        ours.run();
+        curator.run();
+      }
+      long[] oursNanos = new long[cycles];
+      long[] curatorNanos = new long[cycles];
+      long oursTotal = 0;
+      long curatorTotal = 0;
+      for (int done = 0; done < cycles; done += BLOCK) {
+        int n = Math.min(BLOCK, cycles - done);
+        oursTotal += measure(ours, oursNanos, done, n);
+        curatorTotal += measure(curator, curatorNanos, done, n);
+      }
+      Arrays.sort(oursNanos);
+      Arrays.sort(curatorNanos);
+      double oursRate = cycles / (oursTotal / 1e9);
+      double curatorRate = cycles / (curatorTotal / 1e9);
+      System.out.println();
+      System.out.println("| | cycles/s | p50 ms | p99 ms |");
+      System.out.println("|---|---:|---:|---:|");
+      row("lock-service REST (ours)", oursRate, oursNanos);
+      row("Curator InterProcessMutex", curatorRate, curatorNanos);
+      System.out.printf(
+          Locale.ROOT,
+          "| ratio ours/Curator | %.2f | %.2f | %.2f |%n",
+          oursRate / curatorRate,
+          pct(oursNanos, 50) / pct(curatorNanos, 50),
+          pct(oursNanos, 99) / pct(curatorNanos, 99));
+    }
+  }
+
+  @FunctionalInterface
+  private interface Cycle {
+    void run() throws Exception;
+  }
+
+  private static long measure(Cycle cycle, long[] into, int from, int n) throws Exception {
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      long started = System.nanoTime();
+      cycle.run();
+      long took = System.nanoTime() - started;
+      into[from + i] = took;
+      total += took;
+    }
+    return total;
+  }
+
+  private static void row(String name, double rate, long[] sorted) {
+    System.out.printf(
+        Locale.ROOT, "| %s | %.0f | %.2f | %.2f |%n", name, rate, pct(sorted, 50), pct(sorted, 99));
+  }
+
+  private static double pct(long[] sorted, int percentile) {
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+
+  private static String suiteToken(Path repo) throws Exception {
+    Process p =
+        new ProcessBuilder(repo.resolve("bin/suite").toString(), "token", "--customer", "bench")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String token = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0 || token.isEmpty()) {
+      throw new IllegalStateException("bin/suite token failed: is the suite up?");
+    }
+    return token;
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+}
