@@ -59,7 +59,12 @@ public final class LockClient implements AutoCloseable {
     this.bearerToken = bearerToken;
     this.renewals = renewals;
     this.ownsRenewals = ownsRenewals;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1 keep-alive: the services speak no h2c, and an upgrade attempt per request costs.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
   }
 
   /**
