@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       failover, when its old primary has not rejoined yet.
  *   <li>{@code admin-username}/{@code admin-password}: the PostgreSQL role that may promote a
  *       replica and change {@code synchronous_standby_names}.
+ *   <li>{@code lock-lease.enabled}/{@code lock-lease.token}: act only while holding the
+ *       lock-service lease {@code shard-router-leader}, and fence PostgreSQL with its token.
  * </ul>
  */
 @ConfigurationProperties("faultline.router")
@@ -30,7 +32,14 @@ public record RouterProperties(
     @DefaultValue("3s") Duration replicaLossAfter,
     @DefaultValue("degrade") ReplicaLossPolicy replicaLossPolicy,
     @DefaultValue("postgres") String adminUsername,
-    @Nullable String adminPassword) {
+    @Nullable String adminPassword,
+    @DefaultValue LockLease lockLease) {
+
+  /**
+   * The router's lease from the lock service: {@code enabled}, and the bearer {@code token} it
+   * calls the lock service with (the suite mints one at launch).
+   */
+  public record LockLease(@DefaultValue("false") boolean enabled, @Nullable String token) {}
 
   /** See the class comment. */
   public enum ReplicaLossPolicy {

@@ -36,9 +36,11 @@ import org.springframework.stereotype.Component;
  *       is fenced off, so it refuses every write.
  * </ol>
  *
- * Every change is a compare-and-set of the topology guarded by leadership, and bumps the epoch. The
- * state change comes before the action it permits or follows the action it records, so that a
- * router crash between the two leaves the shard in the safer state.
+ * Every change is a compare-and-set of the topology guarded by leadership, and bumps the epoch;
+ * with the lock-service lease on, the leader acts only while holding it, and every fence it moves
+ * in PostgreSQL carries the lease's token. The state change comes before the action it permits or
+ * follows the action it records, so that a router crash between the two leaves the shard in the
+ * safer state.
  */
 @Component
 public class FailoverController {
@@ -48,6 +50,7 @@ public class FailoverController {
   private final HealthMonitor health;
   private final ShardAdmin admin;
   private final Leadership leadership;
+  private final RouterLease lease;
   private final RouterProperties properties;
   private final Counter failovers;
   private final Map<String, Long> notStreamingSince = new ConcurrentHashMap<>();
@@ -57,12 +60,14 @@ public class FailoverController {
       HealthMonitor health,
       ShardAdmin admin,
       Leadership leadership,
+      RouterLease lease,
       RouterProperties properties,
       MeterRegistry meters) {
     this.store = store;
     this.health = health;
     this.admin = admin;
     this.leadership = leadership;
+    this.lease = lease;
     this.properties = properties;
     this.failovers =
         Counter.builder("shard.failovers")
@@ -84,7 +89,11 @@ public class FailoverController {
 
   synchronized void tick() {
     if (!leadership.isLeader()) {
+      lease.release();
       return;
+    }
+    if (!lease.mayAct()) {
+      return; // no lease (yet): another router may still be acting under its own
     }
     try {
       TopologyStore.Versioned current = store.read().orElse(null);
@@ -137,7 +146,7 @@ public class FailoverController {
       if (node.isPrimary() && !Boolean.TRUE.equals(node.deposed())) {
         log.warn(
             "shard {}: {} runs as a primary but is listed as a replica; fencing it", shard.id(), r);
-        admin.depose(r, shard.id(), store.read().orElseThrow().topology().epoch());
+        admin.depose(r, shard.id(), store.read().orElseThrow().topology().epoch(), lease.token());
       }
     }
   }
@@ -208,7 +217,9 @@ public class FailoverController {
     }
     ShardInfo shard = failing.shard(shardId).orElseThrow();
     try {
-      admin.depose(shard.primary(), shardId, failing.epoch() + 1);
+      admin.depose(shard.primary(), shardId, failing.epoch() + 1, lease.token());
+    } catch (StaleRouterTokenException newerRouter) {
+      throw newerRouter;
     } catch (Exception unreachable) {
       // Expected when it died. It cannot acknowledge anything: its synchronous standby is the
       // replica being promoted, which will never confirm its commits again.
@@ -216,7 +227,7 @@ public class FailoverController {
     admin.promote(replica);
     boolean strict = properties.replicaLossPolicy() == ReplicaLossPolicy.REFUSE_WRITES;
     admin.synchronous(replica, strict);
-    admin.establish(replica, shardId, failing.epoch() + 1);
+    admin.establish(replica, shardId, failing.epoch() + 1, lease.token());
     Optional<Topology> done =
         change(
             shardId, s -> s.promoted(replica, strict ? ShardState.READ_ONLY : ShardState.DEGRADED));
@@ -229,7 +240,7 @@ public class FailoverController {
 
   /** A manual failover ({@code POST /api/shards/{id}/failover}): only of a promotable shard. */
   public synchronized Outcome failover(int shardId) throws Exception {
-    if (!leadership.isLeader()) {
+    if (!leadership.isLeader() || !lease.mayAct()) {
       return new Outcome.NotLeader();
     }
     Topology topology = store.read().orElseThrow().topology();
@@ -258,7 +269,7 @@ public class FailoverController {
     }
     // A planned switchover: depose the old primary (waits for its in-flight writes), and let the
     // replica receive everything up to that point before promoting it.
-    admin.depose(shard.get().primary(), shardId, marked.get().epoch() + 1);
+    admin.depose(shard.get().primary(), shardId, marked.get().epoch() + 1, lease.token());
     if (!admin.awaitCaughtUp(shard.get().primary(), replica.get(), Duration.ofSeconds(10))) {
       log.warn("shard {}: replica did not catch up in 10 s; promoting what it has", shardId);
     }

@@ -56,36 +56,52 @@ class ShardAdmin {
   /**
    * Establishes {@code node} as the primary of {@code shard} under {@code epoch}: writers holding
    * an older topology are refused from now on. Waits for in-flight writes (they hold the row).
+   * Fenced by the router's lease token: refused if a newer lease holder moved this fence already.
    */
-  void establish(String node, int shard, long epoch) throws SQLException {
+  void establish(String node, int shard, long epoch, long routerToken) throws SQLException {
     fence(
         node,
-        "update shard_meta.fence set shard_id = ?, epoch = ?, deposed = false, changed_at = now()",
+        "update shard_meta.fence set shard_id = ?, epoch = ?, deposed = false, router_token = ?,"
+            + " changed_at = now() where router_token <= ?",
         shard,
-        epoch);
+        epoch,
+        routerToken,
+        routerToken);
   }
 
   /** Marks a replaced primary so it refuses every write, even from writers that think it rules. */
-  void depose(String node, int shard, long epoch) throws SQLException {
+  void depose(String node, int shard, long epoch, long routerToken) throws SQLException {
     fence(
         node,
-        "update shard_meta.fence set deposed = true, epoch = greatest(epoch, ?), changed_at ="
-            + " now() where shard_id = ?",
+        "update shard_meta.fence set deposed = true, epoch = greatest(epoch, ?), router_token = ?,"
+            + " changed_at = now() where shard_id = ? and router_token <= ?",
         epoch,
-        shard);
+        routerToken,
+        shard,
+        routerToken);
   }
 
-  private void fence(String node, String sql, long first, long second) throws SQLException {
+  /**
+   * One fence change, committed locally only ({@code synchronous_commit = local}). No row updated
+   * means a router with a newer lease token has been here: this one must stop.
+   */
+  private void fence(String node, String sql, long... params) throws SQLException {
     try (Connection c = nodes.admin(node, 10)) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("set local synchronous_commit = local");
         s.execute("set local lock_timeout = '5s'");
       }
+      int updated;
       try (PreparedStatement p = c.prepareStatement(sql)) {
-        p.setLong(1, first);
-        p.setLong(2, second);
-        p.executeUpdate();
+        for (int i = 0; i < params.length; i++) {
+          p.setLong(i + 1, params[i]);
+        }
+        updated = p.executeUpdate();
+      }
+      if (updated == 0) {
+        c.rollback();
+        throw new StaleRouterTokenException(node, params[params.length - 1]);
       }
       c.commit();
     }

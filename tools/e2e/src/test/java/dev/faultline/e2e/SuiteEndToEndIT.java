@@ -167,6 +167,11 @@ class SuiteEndToEndIT {
         account = "acc-e2e-" + i;
       }
     }
+    // The router repairs shards only under its lock-service lease (and fences with its token).
+    HttpResponse<String> routerLease = get("/api/locks/shard-router-leader", customerToken);
+    assertThat(routerLease.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(routerLease.body()).get("holder").asString())
+        .isEqualTo("shard-router-1");
     JsonNode before = JSON.readTree(get("/api/shards", customerToken).body());
     String replica = before.get("shards").get(0).get("replicas").get(0).asString();
 

@@ -1,11 +1,16 @@
 package dev.faultline.suite;
 
+import dev.faultline.auth.TokenMinter;
+import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.postgres.PostgresBinaries;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.postgres.PostgresNode;
 import dev.faultline.cluster.postgres.PostgresSettings;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,9 +99,22 @@ final class SuiteTopology {
       if (module.equals("shard-router")) {
         // Promotion and synchronous_standby_names need PostgreSQL's administrator.
         env.put("FAULTLINE_ROUTER_ADMIN_PASSWORD", credentials.superuserPassword());
+        // The router repairs shards only under a lock-service lease, and calls the lock service
+        // with a token of its own, minted here (the suite holds the signing key).
+        args.add("--faultline.router.lock-lease.enabled=true");
+        env.put("FAULTLINE_ROUTER_LOCK_LEASE_TOKEN", serviceToken("shard-router"));
       }
     }
     return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
+  }
+
+  private String serviceToken(String service) {
+    try {
+      return new TokenMinter(home.signingKeys(), Clock.systemUTC())
+          .mint(TokenRequest.admin(service, Duration.ofDays(30)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the suite's signing key", e);
+    }
   }
 
   ZooKeeperEnsemble ensemble() {

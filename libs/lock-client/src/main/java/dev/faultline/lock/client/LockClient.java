@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LockClient implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final URI base;
+  private final Supplier<URI> base;
   private final Supplier<String> bearerToken;
   private final HttpClient http;
   private final ScheduledExecutorService renewals;
@@ -37,6 +37,14 @@ public final class LockClient implements AutoCloseable {
 
   /** {@code base} is the gateway or a lock-service instance, e.g. {@code http://localhost:8080}. */
   public LockClient(URI base, Supplier<String> bearerToken) {
+    this(() -> base, bearerToken);
+  }
+
+  /**
+   * With the service's address chosen per request (say, any live instance from discovery): a lease
+   * is not tied to the instance that granted it, so renewals may go anywhere.
+   */
+  public LockClient(Supplier<URI> base, Supplier<String> bearerToken) {
     this(
         base,
         bearerToken,
@@ -47,11 +55,11 @@ public final class LockClient implements AutoCloseable {
 
   /** With the caller's scheduler for renewals (tests use one they can pause). */
   public LockClient(URI base, Supplier<String> bearerToken, ScheduledExecutorService renewals) {
-    this(base, bearerToken, renewals, false);
+    this(() -> base, bearerToken, renewals, false);
   }
 
   private LockClient(
-      URI base,
+      Supplier<URI> base,
       Supplier<String> bearerToken,
       ScheduledExecutorService renewals,
       boolean ownsRenewals) {
@@ -119,7 +127,7 @@ public final class LockClient implements AutoCloseable {
   private HttpResponse<String> post(
       String name, String action, Map<String, Object> body, Duration timeout) {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/api/locks/" + name + "/" + action))
+        HttpRequest.newBuilder(base.get().resolve("/api/locks/" + name + "/" + action))
             .timeout(timeout)
             .header("Authorization", "Bearer " + bearerToken.get())
             .header("Content-Type", "application/json")
