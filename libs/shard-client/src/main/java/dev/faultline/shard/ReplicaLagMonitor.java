@@ -29,6 +29,10 @@ final class ReplicaLagMonitor implements AutoCloseable {
   record Reading(String replica, double lagSeconds, long atNanos) {}
 
   private final Map<Integer, Reading> readings = new ConcurrentHashMap<>();
+
+  /** Shards whose gauge is registered: once each, not on every round. */
+  private final java.util.Set<Integer> gauged = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("replica-lag").factory());
@@ -63,11 +67,13 @@ final class ReplicaLagMonitor implements AutoCloseable {
 
   private void measureAll() {
     for (ShardInfo shard : topology.topology().shards()) {
-      Gauge.builder("shard.replication.lag", this, m -> m.lagOf(shard.id()))
-          .baseUnit("seconds")
-          .description("how far the shard's replica trails its primary; NaN when unknown")
-          .tag("shard", Integer.toString(shard.id()))
-          .register(meters);
+      if (gauged.add(shard.id())) {
+        Gauge.builder("shard.replication.lag", this, m -> m.lagOf(shard.id()))
+            .baseUnit("seconds")
+            .description("how far the shard's replica trails its primary; NaN when unknown")
+            .tag("shard", Integer.toString(shard.id()))
+            .register(meters);
+      }
       if (shard.replicas().isEmpty()) {
         readings.remove(shard.id());
         continue;

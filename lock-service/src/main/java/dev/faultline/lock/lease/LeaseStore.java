@@ -168,30 +168,46 @@ class LeaseStore {
 
   /** Touches the lease so that every expiry clock restarts; the token does not change. */
   Lease renew(LockName name, String owner, String leaseId) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      Read lease = owned(name, owner, leaseId);
-      try {
-        zk.setData()
-            .withVersion(lease.version())
-            .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed()));
-        return lease.lease(name);
-      } catch (KeeperException.BadVersionException concurrentRenewal) {
-        if (attempt > 3) {
-          throw concurrentRenewal;
-        }
-      } catch (KeeperException.NoNodeException expired) {
-        throw new LeaseGoneException(name, leaseId);
-      }
-    }
+    return onOwnLease(
+        name,
+        owner,
+        leaseId,
+        lease -> {
+          zk.setData()
+              .withVersion(lease.version())
+              .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed()));
+          return lease.lease(name);
+        });
   }
 
   /** Ends the lease now, if it is still this caller's. */
   void release(LockName name, String owner, String leaseId) throws Exception {
+    onOwnLease(
+        name,
+        owner,
+        leaseId,
+        lease -> {
+          zk.delete().withVersion(lease.version()).forPath(leasePath(name));
+          return null;
+        });
+  }
+
+  /** A versioned operation on the caller's lease, as read just before. */
+  @FunctionalInterface
+  private interface LeaseOperation<T> {
+    T apply(Read lease) throws Exception;
+  }
+
+  /**
+   * Reads the caller's lease and applies a versioned operation to it; a concurrent renewal (a
+   * version that moved) means read again, a vanished node means the lease is gone.
+   */
+  private <T> T onOwnLease(LockName name, String owner, String leaseId, LeaseOperation<T> op)
+      throws Exception {
     for (int attempt = 0; ; attempt++) {
       Read lease = owned(name, owner, leaseId);
       try {
-        zk.delete().withVersion(lease.version()).forPath(leasePath(name));
-        return;
+        return op.apply(lease);
       } catch (KeeperException.BadVersionException concurrentRenewal) {
         if (attempt > 3) {
           throw concurrentRenewal;

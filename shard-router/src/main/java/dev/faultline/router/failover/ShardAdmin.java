@@ -111,33 +111,22 @@ class ShardAdmin {
   boolean awaitSynchronousStandby(String primary, Duration timeout)
       throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try (Connection c = nodes.admin(primary, 5);
-          Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "select count(*) from pg_stat_replication where state = 'streaming'"
-                      + " and sync_state in ('sync', 'quorum')")) {
-        rs.next();
-        if (rs.getInt(1) > 0) {
-          return true;
-        }
-      }
+    while (queryLong(
+            primary,
+            "select count(*) from pg_stat_replication where state = 'streaming'"
+                + " and sync_state in ('sync', 'quorum')")
+        == 0) {
       if (System.nanoTime() > deadline) {
         return false;
       }
       Thread.sleep(100);
     }
+    return true;
   }
 
   /** The node's current WAL position (a primary) as a byte offset. */
   long currentLsn(String primary) throws SQLException {
-    try (Connection c = nodes.admin(primary, 5);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select pg_current_wal_lsn() - '0/0'::pg_lsn")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return queryLong(primary, "select pg_current_wal_lsn() - '0/0'::pg_lsn");
   }
 
   /**
@@ -146,14 +135,19 @@ class ShardAdmin {
    * the standby replayed from its own disk).
    */
   boolean replicaReached(String replica, long lsn) throws SQLException {
-    try (Connection c = nodes.admin(replica, 5);
+    return queryLong(
+            replica,
+            "select coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
+                + " - '0/0'::pg_lsn, 0)")
+        >= lsn;
+  }
+
+  private long queryLong(String node, String sql) throws SQLException {
+    try (Connection c = nodes.admin(node, 5);
         Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "select coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
-                    + " - '0/0'::pg_lsn, 0)")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return rs.getLong(1) >= lsn;
+      return rs.getLong(1);
     }
   }
 

@@ -34,6 +34,10 @@ public class HealthMonitor implements SmartLifecycle {
   }
 
   private final Map<String, Observation> nodes = new ConcurrentHashMap<>();
+
+  /** Shards whose gauge is registered: once each, not on every round. */
+  private final java.util.Set<Integer> gauged = ConcurrentHashMap.newKeySet();
+
   private final List<Runnable> afterRound = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final TopologyWatcher topology;
   private final NodeProbe probe;
@@ -82,10 +86,12 @@ public class HealthMonitor implements SmartLifecycle {
     }
     nodes.keySet().retainAll(addresses);
     for (ShardInfo shard : topology.topology().shards()) {
-      Gauge.builder("shard.node.up", this, m -> m.upNodes(shard.id()))
-          .description("nodes of the shard that answered the last probe")
-          .tag("shard", Integer.toString(shard.id()))
-          .register(meters);
+      if (gauged.add(shard.id())) {
+        Gauge.builder("shard.node.up", this, m -> m.upNodes(shard.id()))
+            .description("nodes of the shard that answered the last probe")
+            .tag("shard", Integer.toString(shard.id()))
+            .register(meters);
+      }
     }
   }
 

@@ -114,11 +114,16 @@ public final class PostgresNode {
   public void initReplicaOf(PostgresNode primary) throws IOException {
     prepareDir();
     OsUser.handOver(dir, OsUser.POSTGRES);
+    baseBackupFrom(primary.port());
+  }
+
+  /** Clones the node on {@code primaryPort} into this data directory, as a standby with a slot. */
+  private void baseBackupFrom(int primaryPort) throws IOException {
     runAsPostgres(
         List.of(
             binaries.program("pg_basebackup"),
             "-d",
-            primary.replicationConnInfo(name),
+            replicationConnInfo(primaryPort, name),
             "-D",
             dataDir().toString(),
             "--write-recovery-conf",
@@ -166,20 +171,7 @@ public final class PostgresNode {
       Path aside = dir.resolve("data.rewind-failed-" + System.currentTimeMillis());
       Files.move(dataDir(), aside);
       dropSlotOn(primaryPort);
-      runAsPostgres(
-          List.of(
-              binaries.program("pg_basebackup"),
-              "-d",
-              replicationConnInfo(primaryPort, name),
-              "-D",
-              dataDir().toString(),
-              "--write-recovery-conf",
-              "--wal-method=stream",
-              "--checkpoint=fast",
-              "--create-slot",
-              "--slot=" + slotName()),
-          Map.of("PGPASSWORD", credentials.replicationPassword()),
-          Duration.ofMinutes(5));
+      baseBackupFrom(primaryPort);
     }
   }
 
@@ -255,11 +247,7 @@ public final class PostgresNode {
     return name.replaceAll("[^a-z0-9_]", "_");
   }
 
-  String replicationConnInfo(String applicationName) {
-    return replicationConnInfo(port, applicationName);
-  }
-
-  static String replicationConnInfo(int port, String applicationName) {
+  private static String replicationConnInfo(int port, String applicationName) {
     return "host=127.0.0.1 port="
         + port
         + " user="

@@ -1,5 +1,6 @@
 package dev.faultline.bench.failover;
 
+import dev.faultline.bench.RunningSuite;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
@@ -39,26 +40,19 @@ public final class FailoverBench {
   private FailoverBench() {}
 
   public static void run(String[] args) throws Exception {
-    int shard = intArg(args, "--shard", 0);
-    int writers = intArg(args, "--writers", 4);
-    int seconds = Math.min(120, intArg(args, "--seconds", 20));
-    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
-    Path home =
-        System.getenv("SUITE_HOME") == null
-            ? repo.resolve(".suite")
-            : Path.of(System.getenv("SUITE_HOME"));
-    int offset =
-        System.getenv("SUITE_PORT_OFFSET") == null
-            ? 0
-            : Integer.parseInt(System.getenv("SUITE_PORT_OFFSET").trim());
+    int shard = RunningSuite.intArg(args, "--shard", 0);
+    int writers = RunningSuite.intArg(args, "--writers", 4);
+    int seconds = Math.min(120, RunningSuite.intArg(args, "--seconds", 20));
+    RunningSuite suite = RunningSuite.fromEnvironment();
+    Path repo = suite.repo();
+    Path home = suite.home();
+    int offset = suite.portOffset();
     if (!Files.exists(home.resolve("secrets/postgres.properties"))) {
       throw new IllegalStateException("no suite at " + home + ": run bin/suite up first");
     }
     PostgresCredentials credentials =
         PostgresCredentials.loadOrCreate(home.resolve("secrets/postgres.properties"));
-    String zkConnect =
-        "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d"
-            .formatted(2181 + offset, 2182 + offset, 2183 + offset);
+    String zkConnect = suite.zooKeeper();
 
     try (CuratorFramework zk =
         CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5))) {
@@ -224,15 +218,6 @@ public final class FailoverBench {
       }
     }
     throw new IllegalStateException(name + " is not running");
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 
   private static void sleep(long ms) {

@@ -1,5 +1,6 @@
 package dev.faultline.bench.locks;
 
+import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;
 import java.net.URI;
@@ -27,17 +28,11 @@ public final class LockBench {
   private LockBench() {}
 
   public static void run(String[] args) throws Exception {
-    int cycles = Math.min(20_000, intArg(args, "--cycles", 2000));
-    int offset =
-        System.getenv("SUITE_PORT_OFFSET") == null
-            ? 0
-            : Integer.parseInt(System.getenv("SUITE_PORT_OFFSET").trim());
-    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
-    String token = suiteToken(repo);
-    String zkConnect =
-        "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d"
-            .formatted(2181 + offset, 2182 + offset, 2183 + offset);
-    URI lockService = URI.create("http://127.0.0.1:" + (8301 + offset));
+    int cycles = Math.min(20_000, RunningSuite.intArg(args, "--cycles", 2000));
+    RunningSuite suite = RunningSuite.fromEnvironment();
+    String token = suiteToken(suite.repo());
+    String zkConnect = suite.zooKeeper();
+    URI lockService = URI.create("http://127.0.0.1:" + (8301 + suite.portOffset()));
 
     try (CuratorFramework zk =
             CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5));
@@ -139,14 +134,5 @@ public final class LockBench {
       throw new IllegalStateException("bin/suite token failed: is the suite up?");
     }
     return token;
-  }
-
-  private static int intArg(String[] args, String name, int fallback) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(name)) {
-        return Integer.parseInt(args[i + 1]);
-      }
-    }
-    return fallback;
   }
 }
