@@ -1,6 +1,8 @@
 package dev.faultline.web;
 
 import dev.faultline.web.caller.CallerArgumentResolver;
+import dev.faultline.web.calls.ServiceIdentity;
+import dev.faultline.web.calls.ServiceInstances;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
 import dev.faultline.web.problem.ProblemErrorController;
 import dev.faultline.web.problem.ProblemResponses;
@@ -8,6 +10,8 @@ import dev.faultline.web.security.ServiceSecurityConfiguration;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -23,7 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
+@EnableConfigurationProperties(ServiceIdentity.class)
 public class ServiceWebAutoConfiguration {
+
+  @Bean
+  ServiceInstances serviceInstances(DiscoveryClient discovery) {
+    return new ServiceInstances(discovery);
+  }
 
   @Bean
   ProblemResponses problemResponses(JsonMapper json) {

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,12 +52,26 @@ public final class ShardClient implements AutoCloseable {
   private final MeterRegistry meters;
   private final Map<String, Counter> queries = new ConcurrentHashMap<>();
   private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
+  private final List<ShardMigration> libraryMigrations;
 
   public ShardClient(
       ShardsProperties properties,
       String applicationName,
       TopologyWatcher topology,
       MeterRegistry meters) {
+    this(properties, applicationName, topology, meters, List.of());
+  }
+
+  /**
+   * With migrations that libraries bring into the service's schema (see {@link ShardMigration}).
+   */
+  public ShardClient(
+      ShardsProperties properties,
+      String applicationName,
+      TopologyWatcher topology,
+      MeterRegistry meters,
+      List<ShardMigration> libraryMigrations) {
+    this.libraryMigrations = List.copyOf(libraryMigrations);
     this.properties = properties;
     this.topology = topology;
     this.meters = meters;
@@ -82,6 +97,19 @@ public final class ShardClient implements AutoCloseable {
 
   public int shardOf(String key) {
     return topology.view().ring().shardOf(key);
+  }
+
+  /**
+   * The shard that owns a hash slot now. For IDs that carry their owner's slot (an order ID carries
+   * its customer's), so they route without a lookup and follow the slot when it moves.
+   */
+  public int shardOfSlot(int slot) {
+    return topology.view().ring().shardOfSlot(slot);
+  }
+
+  /** The number of hash slots of the ring (fixed for the life of the topology). */
+  public int slots() {
+    return topology.view().ring().slots();
   }
 
   public <T> T write(String key, Work<T> work) {
@@ -193,6 +221,9 @@ public final class ShardClient implements AutoCloseable {
       try {
         migrate(primary, META_SCHEMA, "classpath:dev/faultline/shard/migration");
         if (properties.schema() != null) {
+          for (ShardMigration library : libraryMigrations) {
+            migrate(primary, properties.schema(), library.location(), library.historyTable());
+          }
           migrate(primary, properties.schema(), "classpath:db/migration");
         }
         try (Connection c = primary.getConnection()) {
@@ -210,6 +241,11 @@ public final class ShardClient implements AutoCloseable {
   }
 
   private static void migrate(DataSource primary, String schema, String location) {
+    migrate(primary, schema, location, "flyway_schema_history");
+  }
+
+  private static void migrate(
+      DataSource primary, String schema, String location, String historyTable) {
     // Services migrate the shared metadata schema concurrently at start; Flyway serialises them
     // with an advisory lock, but creating the schema itself can race, so try again once.
     for (int attempt = 1; ; attempt++) {
@@ -219,6 +255,11 @@ public final class ShardClient implements AutoCloseable {
             .schemas(schema)
             .defaultSchema(schema)
             .locations(location)
+            .table(historyTable)
+            // Several migration sets share a schema, each with its own history: the second one
+            // finds the schema non-empty. A baseline at 0 lets every set apply from its V1.
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
             .load()
             .migrate();
         return;

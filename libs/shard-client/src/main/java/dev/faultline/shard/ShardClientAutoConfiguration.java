@@ -8,6 +8,7 @@ import dev.faultline.shard.topology.TopologyWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -48,12 +49,14 @@ public class ShardClientAutoConfiguration {
       ShardsProperties properties,
       TopologyWatcher topology,
       MeterRegistry meters,
-      Environment environment) {
+      Environment environment,
+      ObjectProvider<ShardMigration> libraryMigrations) {
     return new ShardClient(
             properties,
             environment.getProperty("spring.application.name", "faultline"),
             topology,
-            meters)
+            meters,
+            libraryMigrations.orderedStream().toList())
         .start();
   }
 

@@ -4,15 +4,11 @@ import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockClientException;
 import dev.faultline.lock.client.LockHandle;
 import dev.faultline.router.RouterProperties;
-import java.net.URI;
+import dev.faultline.web.calls.ServiceInstances;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +31,7 @@ public class RouterLease implements AutoCloseable {
 
   RouterLease(
       RouterProperties properties,
-      DiscoveryClient discovery,
+      ServiceInstances instances,
       org.springframework.core.env.Environment environment) {
     this.enabled = properties.lockLease().enabled();
     this.holder = environment.getProperty("faultline.instance-id", "shard-router");
@@ -43,7 +39,7 @@ public class RouterLease implements AutoCloseable {
     this.locks =
         enabled
             ? new LockClient(
-                () -> anyInstance(discovery),
+                () -> instances.any("lock-service"),
                 () -> {
                   if (token == null || token.isBlank()) {
                     throw new LockClientException("faultline.router.lock-lease.token is not set");
@@ -51,14 +47,6 @@ public class RouterLease implements AutoCloseable {
                   return token;
                 })
             : null;
-  }
-
-  private static URI anyInstance(DiscoveryClient discovery) {
-    List<ServiceInstance> instances = discovery.getInstances("lock-service");
-    if (instances.isEmpty()) {
-      throw new LockClientException("no lock-service instance is registered");
-    }
-    return instances.get(ThreadLocalRandom.current().nextInt(instances.size())).getUri();
   }
 
   /**
@@ -81,7 +69,7 @@ public class RouterLease implements AutoCloseable {
       if (lease != null) {
         log.info("router lease acquired, fencing token {}", lease.fencingToken());
       }
-    } catch (LockClientException e) {
+    } catch (LockClientException | ServiceInstances.NoInstanceException e) {
       log.warn("cannot reach the lock service for the router lease: {}", e.getMessage());
       lease = null;
     }

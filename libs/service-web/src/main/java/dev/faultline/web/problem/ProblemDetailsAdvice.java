@@ -39,6 +39,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return super.createResponseEntity(body, headers, statusCode, request);
   }
 
+  /** The domain's refusals, each with its own status and problem type. */
+  @ExceptionHandler(Rejection.class)
+  ResponseEntity<ProblemDetail> rejection(Rejection e) {
+    ResponseEntity.BodyBuilder response =
+        ResponseEntity.status(e.status())
+            .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+    if (e.retryAfterSeconds() != null) {
+      response.header(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+    }
+    return response.body(Problems.of(e));
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
     return Problems.of(

@@ -22,6 +22,15 @@ public final class Problems {
     return withTrace(problem);
   }
 
+  /** The problem a {@link Rejection} describes. */
+  public static ProblemDetail of(Rejection rejection) {
+    return of(
+        HttpStatusCode.valueOf(rejection.status()),
+        rejection.slug(),
+        rejection.title(),
+        rejection.getMessage());
+  }
+
   /** Adds the trace ID (and a type, when a framework-made problem lacks one). */
   public static ProblemDetail withTrace(ProblemDetail problem) {
     @Nullable String traceId = TraceIds.current();
