@@ -1,15 +1,27 @@
 package dev.faultline.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
+import dev.faultline.testing.SharedInfrastructure;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +33,24 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** order-service against real PostgreSQL and ZooKeeper, called over HTTP with real tokens. */
+/**
+ * order-service (here) against real PostgreSQL, ZooKeeper, the lock service and the payment service
+ * (their own processes), called over HTTP with real tokens.
+ */
 @WithPostgres
 @WithZooKeeper
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "faultline.saga.poll-interval=200ms")
 class OrderApiIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String ADMIN = TestTokens.admin();
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     ServiceTestProperties.withShard(registry::add, false);
+    ServiceTestProperties.withLockService(registry::add, "order-service");
+    SharedInfrastructure.service("payment-service");
   }
 
   @Autowired Environment environment;
@@ -38,25 +58,190 @@ class OrderApiIT {
   @Autowired CuratorFramework zk;
 
   Http http;
-  UUID bobsOrder = UUID.randomUUID();
+  Http payments;
+  String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+  String bobs;
 
   @BeforeEach
   void setUp() {
     http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
-    shards.write(
-        "bob",
-        db -> {
-          db.sql(
-                  "insert into orders (id, customer_id, account_id, currency, total_cents, status)"
-                      + " values (?, 'bob', 'acc-bob', 'EUR', 1250, 'PENDING')")
-              .param(bobsOrder)
-              .update();
-          return db.sql(
-                  "insert into order_status_history (order_id, seq, status) values (?, 1,"
-                      + " 'PENDING')")
-              .param(bobsOrder)
-              .update();
-        });
+    payments = new Http(SharedInfrastructure.service("payment-service").uri().toString());
+    bobs = openAccount(bob, "EUR", 5000);
+  }
+
+  // --- placing orders: the saga ---------------------------------------------------------------
+
+  @Test
+  void anOrderTheAccountCoversIsChargedAndConfirmedWithin201() throws Exception {
+    HttpResponse<String> placed = place(bob, bobs, "EUR", 2, 625, UUID.randomUUID().toString());
+
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    JsonNode order = JSON.readTree(placed.body());
+    String id = order.get("id").asString();
+    assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+    assertThat(order.get("totalCents").asLong()).isEqualTo(1250);
+    assertThat(placed.headers().firstValue("Location")).hasValue("/api/orders/" + id);
+    assertThat(statuses(order)).containsExactly("PENDING", "PAID", "CONFIRMED");
+
+    JsonNode read = JSON.readTree(http.get("/api/orders/" + id, customer()).body());
+    assertThat(read.get("items").get(0).get("sku").asString()).isEqualTo("sku-1");
+    assertThat(statuses(read)).containsExactly("PENDING", "PAID", "CONFIRMED");
+    assertThat(balance(bobs)).isEqualTo(3750);
+    assertThat(payment(order).get("status").asString()).isEqualTo("CAPTURED");
+  }
+
+  @Test
+  void anOrderTheAccountCannotCoverIsRejectedAndNothingMoves() throws Exception {
+    HttpResponse<String> placed = place(bob, bobs, "EUR", 1, 9_999, UUID.randomUUID().toString());
+
+    assertThat(placed.statusCode()).isEqualTo(201);
+    JsonNode order = JSON.readTree(placed.body());
+    assertThat(order.get("status").asString()).isEqualTo("REJECTED");
+    assertThat(order.get("history").get(1).get("detail").asString())
+        .isEqualTo("INSUFFICIENT_FUNDS");
+    assertThat(balance(bobs)).isEqualTo(5000);
+  }
+
+  @Test
+  void anOrderMayChargeOnlyAnAccountItsCustomerOwnsInItsCurrency() throws Exception {
+    String eves = openAccount("eve", "EUR", 5000);
+    HttpResponse<String> notYours = place(bob, eves, "EUR", 1, 100, UUID.randomUUID().toString());
+    assertThat(notYours.statusCode()).isEqualTo(403);
+    HttpResponse<String> unknown =
+        place(bob, "acc-none", "EUR", 1, 100, UUID.randomUUID().toString());
+    assertThat(unknown.statusCode()).isEqualTo(422);
+    assertThat(problemType(unknown)).isEqualTo("urn:faultline:problem:unknown-account");
+    HttpResponse<String> currency = place(bob, bobs, "USD", 1, 100, UUID.randomUUID().toString());
+    assertThat(currency.statusCode()).isEqualTo(422);
+    assertThat(problemType(currency)).isEqualTo("urn:faultline:problem:currency-mismatch");
+    assertThat(place("eve", eves, "EUR", 1, 100, UUID.randomUUID().toString()).statusCode())
+        .as("bob's token placing eve's order")
+        .isEqualTo(403);
+    assertThat(orderCount(bob)).isZero();
+    assertThat(balance(eves)).isEqualTo(5000);
+  }
+
+  // --- idempotency ----------------------------------------------------------------------------
+
+  @Test
+  void theIdempotencyTableHolds() throws Exception {
+    String key = UUID.randomUUID().toString();
+    HttpResponse<String> missing =
+        http.post("/api/orders", customer(), orderBody(bob, bobs, "EUR", 1, 100));
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(problemType(missing)).isEqualTo("urn:faultline:problem:idempotency-key-missing");
+
+    HttpResponse<String> first = place(bob, bobs, "EUR", 1, 100, key);
+    HttpResponse<String> replay = place(bob, bobs, "EUR", 1, 100, key);
+    HttpResponse<String> reused = place(bob, bobs, "EUR", 2, 100, key);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(replay.statusCode()).isEqualTo(201);
+    assertThat(replay.body()).isEqualTo(first.body());
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(problemType(reused)).isEqualTo("urn:faultline:problem:idempotency-key-reused");
+    // Keys are scoped to the caller: another customer's identical key is another request.
+    assertThat(orderCount(bob)).isEqualTo(1);
+    assertThat(balance(bobs)).isEqualTo(4900);
+    assertThat(http.get("/actuator/prometheus", null).body())
+        .containsPattern("idempotency_replays_total\\{[^}]*} [1-9]");
+  }
+
+  @Test
+  void concurrentDuplicatesPlaceOneOrderAndChargeItOnce() throws Exception {
+    String key = UUID.randomUUID().toString();
+    List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(() -> place(bob, bobs, "EUR", 1, 300, key));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      for (Future<HttpResponse<String>> f : pool.invokeAll(calls)) {
+        HttpResponse<String> response = f.get();
+        statuses.add(response.statusCode());
+        if (response.statusCode() < 300) {
+          ids.add(JSON.readTree(response.body()).get("id").asString());
+        }
+      }
+    }
+    // 201 for the first and its replays, 409 for those that came while it ran: never two orders.
+    assertThat(statuses).isSubsetOf(201, 202, 409).contains(201);
+    assertThat(ids).hasSizeGreaterThan(0).allMatch(ids.get(0)::equals);
+    assertThat(orderCount(bob)).isEqualTo(1);
+    assertThat(balance(bobs)).isEqualTo(4700);
+  }
+
+  // --- cancelling: the compensation -----------------------------------------------------------
+
+  @Test
+  void cancellingAConfirmedOrderRefundsItAndCancelsIt() throws Exception {
+    JsonNode order =
+        JSON.readTree(place(bob, bobs, "EUR", 4, 250, UUID.randomUUID().toString()).body());
+    String id = order.get("id").asString();
+    assertThat(balance(bobs)).isEqualTo(4000);
+
+    HttpResponse<String> stale =
+        http.post(
+            "/api/orders/" + id + "/cancel",
+            customer(),
+            "",
+            Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"1\""));
+    assertThat(stale.statusCode()).isEqualTo(412);
+    assertThat(
+            http.keyed(
+                    "/api/orders/" + id + "/cancel",
+                    TestTokens.customer("eve"),
+                    UUID.randomUUID().toString(),
+                    "")
+                .statusCode())
+        .isEqualTo(403);
+
+    HttpResponse<String> cancel =
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    assertThat(JSON.readTree(cancel.body()).get("status").asString()).isEqualTo("REFUNDING");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("CANCELLED"));
+    JsonNode cancelled = JSON.readTree(http.get("/api/orders/" + id, customer()).body());
+    assertThat(statuses(cancelled))
+        .containsExactly("PENDING", "PAID", "CONFIRMED", "REFUNDING", "CANCELLED");
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertThat(payment(order).get("status").asString()).isEqualTo("REFUNDED");
+
+    HttpResponse<String> again =
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(problemType(again)).isEqualTo("urn:faultline:problem:order-not-cancellable");
+  }
+
+  @Test
+  void aRejectedOrderCannotBeCancelled() throws Exception {
+    String id =
+        JSON.readTree(place(bob, bobs, "EUR", 1, 99_999, UUID.randomUUID().toString()).body())
+            .get("id")
+            .asString();
+    HttpResponse<String> cancel =
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
+    assertThat(cancel.statusCode()).isEqualTo(409);
+  }
+
+  // --- reading --------------------------------------------------------------------------------
+
+  @Test
+  void aCustomerListsTheirOwnOrdersOnlyAndAnAdminAnyones() throws Exception {
+    place(bob, bobs, "EUR", 1, 10, UUID.randomUUID().toString());
+    place(bob, bobs, "EUR", 1, 20, UUID.randomUUID().toString());
+    JsonNode list = JSON.readTree(http.get("/api/orders?customerId=" + bob, customer()).body());
+    assertThat(list).hasSize(2);
+    assertThat(http.get("/api/orders?customerId=" + bob, TestTokens.customer("eve")).statusCode())
+        .isEqualTo(403);
+    assertThat(http.get("/api/orders?customerId=" + bob, ADMIN).statusCode()).isEqualTo(200);
+    String id = list.get(0).get("id").asString();
+    assertThat(http.get("/api/orders/" + id, TestTokens.customer("eve")).statusCode())
+        .isEqualTo(403);
+    assertThat(http.get("/api/orders/" + id, ADMIN).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -65,61 +250,158 @@ class OrderApiIT {
         http.get("/api/orders/" + UUID.randomUUID(), TestTokens.customer("alice"));
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     JsonNode problem = JSON.readTree(response.body());
     assertThat(problem.get("type").asString()).isEqualTo("urn:faultline:problem:order-not-found");
     assertThat(problem.get("traceId").asString()).matches("[0-9a-f]{32}");
   }
 
   @Test
-  void customerReadsTheirOwnOrderWithHistoryAndRevisionETag() throws Exception {
-    HttpResponse<String> response =
-        http.get("/api/orders/" + bobsOrder, TestTokens.customer("bob"));
-
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("ETag")).hasValue("\"1\"");
-    JsonNode order = JSON.readTree(response.body());
-    assertThat(order.get("customerId").asString()).isEqualTo("bob");
-    assertThat(order.get("totalCents").asLong()).isEqualTo(1250);
-    assertThat(order.get("history").get(0).get("status").asString()).isEqualTo("PENDING");
-  }
-
-  @Test
-  void anotherCustomersOrderIsForbiddenButAnAdminMayReadIt() {
-    assertThat(http.get("/api/orders/" + bobsOrder, TestTokens.customer("alice")).statusCode())
-        .isEqualTo(403);
-    assertThat(http.get("/api/orders?customerId=bob", TestTokens.customer("alice")).statusCode())
-        .isEqualTo(403);
-    assertThat(http.get("/api/orders/" + bobsOrder, TestTokens.admin()).statusCode())
-        .isEqualTo(200);
-  }
-
-  @Test
   void theServiceChecksTokensItselfNotOnlyTheGateway() throws Exception {
-    HttpResponse<String> none = http.get("/api/orders/" + bobsOrder, null);
+    HttpResponse<String> none = http.get("/api/orders/" + UUID.randomUUID(), null);
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(none.body()).get("type").asString())
         .isEqualTo("urn:faultline:problem:unauthorized");
-    assertThat(http.get("/api/orders/" + bobsOrder, TestTokens.forged("bob")).statusCode())
+    assertThat(http.get("/api/orders?customerId=bob", TestTokens.forged("bob")).statusCode())
         .isEqualTo(401);
   }
 
   @Test
-  void malformedInputIsA400ProblemNeverA500() throws Exception {
-    HttpResponse<String> response = http.get("/api/orders/not-a-uuid", TestTokens.customer("bob"));
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(response.body()).get("status").asInt()).isEqualTo(400);
-    assertThat(http.get("/api/orders", TestTokens.customer("bob")).statusCode()).isEqualTo(400);
-    assertThat(http.get("/api/nothing-here", TestTokens.customer("bob")).statusCode())
-        .isEqualTo(404);
+  void malformedInputIsA400ProblemNeverA500AndChangesNothing() throws Exception {
+    assertThat(http.get("/api/orders/not-a-uuid", customer()).statusCode()).isEqualTo(400);
+    assertThat(http.get("/api/orders", customer()).statusCode()).isEqualTo(400);
+    for (String body :
+        List.of(
+            "{",
+            "{}",
+            orderBody(bob, bobs, "EUR", 0, 100),
+            orderBody(bob, bobs, "eur", 1, 100),
+            orderBody(bob, bobs, "EUR", 1, 0),
+            orderBody(bob, bobs, "EUR", 1, -5),
+            "{\"customerId\":\""
+                + bob
+                + "\",\"accountId\":\""
+                + bobs
+                + "\",\"currency\":\"EUR\",\"items\":[]}")) {
+      HttpResponse<String> response =
+          http.keyed("/api/orders", customer(), UUID.randomUUID().toString(), body);
+      assertThat(response.statusCode()).as(body).isEqualTo(400);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/problem+json");
+    }
+    assertThat(orderCount(bob)).isZero();
+  }
+
+  // --- operators ------------------------------------------------------------------------------
+
+  @Test
+  void sagasAreListedForAdminsOnlyAndAFinishedOneIsNotRetried() throws Exception {
+    String id =
+        JSON.readTree(place(bob, bobs, "EUR", 1, 10, UUID.randomUUID().toString()).body())
+            .get("id")
+            .asString();
+    assertThat(http.get("/api/sagas", customer()).statusCode()).isEqualTo(403);
+    HttpResponse<String> all = http.get("/api/sagas?limit=1000", ADMIN);
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.body()).contains(id);
+    assertThat(JSON.readTree(http.get("/api/sagas?stuck=true", ADMIN).body())).isEmpty();
+    assertThat(http.post("/api/sagas/" + id + "/retry", ADMIN, "").statusCode()).isEqualTo(409);
+    assertThat(http.post("/api/sagas/" + id + "/retry", customer(), "").statusCode())
+        .isEqualTo(403);
+    String metrics = http.get("/actuator/prometheus", null).body();
+    assertThat(metrics)
+        .containsPattern("saga_completed_total\\{[^}]*outcome=\"confirmed\"[^}]*} [1-9]");
+    assertThat(metrics).contains("saga_duration_seconds_bucket");
+    assertThat(metrics).contains("saga_in_flight");
+    assertThat(metrics).contains("resilience4j_circuitbreaker_state");
   }
 
   @Test
   void healthProbesAreOpenAndTheInstanceIsDiscoverable() throws Exception {
     assertThat(http.get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
     assertThat(http.get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
-    assertThat(http.get("/actuator/prometheus", null).body())
-        .contains("http_server_requests_seconds_bucket");
     assertThat(zk.getChildren().forPath("/services/order-service")).isNotEmpty();
+  }
+
+  // --- helpers --------------------------------------------------------------------------------
+
+  private String customer() {
+    return TestTokens.customer(bob);
+  }
+
+  private String openAccount(String owner, String currency, long balance) {
+    HttpResponse<String> response =
+        payments.keyed(
+            "/api/accounts",
+            TestTokens.customer(owner),
+            UUID.randomUUID().toString(),
+            json("ownerId", owner, "currency", currency, "initialBalanceCents", balance));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return JSON.readTree(response.body()).get("id").asString();
+  }
+
+  private HttpResponse<String> place(
+      String customerId, String account, String currency, int quantity, long price, String key) {
+    return http.keyed(
+        "/api/orders", customer(), key, orderBody(customerId, account, currency, quantity, price));
+  }
+
+  private static String orderBody(
+      String customerId, String account, String currency, int quantity, long price) {
+    Map<String, Object> item = new LinkedHashMap<>();
+    item.put("sku", "sku-1");
+    item.put("quantity", quantity);
+    item.put("unitPriceCents", price);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("customerId", customerId);
+    body.put("accountId", account);
+    body.put("currency", currency);
+    body.put("items", List.of(item));
+    return JSON.writeValueAsString(body);
+  }
+
+  private long balance(String account) {
+    return JSON.readTree(payments.get("/api/accounts/" + account, ADMIN).body())
+        .get("balanceCents")
+        .asLong();
+  }
+
+  private JsonNode payment(JsonNode order) {
+    int slot = shards.route(order.get("accountId").asString()).slot();
+    String id = "pay_" + String.format("%04x", slot) + "_" + order.get("id").asString();
+    return JSON.readTree(payments.get("/api/payments/" + id, ADMIN).body());
+  }
+
+  private String status(String id) {
+    return JSON.readTree(http.get("/api/orders/" + id, ADMIN).body()).get("status").asString();
+  }
+
+  private long orderCount(String customerId) {
+    return shards.read(
+        customerId,
+        Freshness.LATEST,
+        db ->
+            db.sql("select count(*) from orders where customer_id = ?")
+                .param(customerId)
+                .query(Long.class)
+                .single());
+  }
+
+  private static List<String> statuses(JsonNode order) {
+    List<String> statuses = new ArrayList<>();
+    order.get("history").forEach(change -> statuses.add(change.get("status").asString()));
+    return statuses;
+  }
+
+  private static String problemType(HttpResponse<String> response) {
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    return JSON.readTree(response.body()).get("type").asString();
+  }
+
+  private static String json(Object... pairs) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put((String) pairs[i], pairs[i + 1]);
+    }
+    return JSON.writeValueAsString(map);
   }
 }

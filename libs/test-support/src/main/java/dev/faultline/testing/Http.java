@@ -34,6 +34,22 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A POST with extra headers ({@code Idempotency-Key}, {@code If-Match}). */
+  public HttpResponse<String> post(
+      String path, String token, String json, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request =
+        builder(path, token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  /** A POST under an {@code Idempotency-Key}, as every POST to orders and payments needs. */
+  public HttpResponse<String> keyed(String path, String token, String key, String json) {
+    return post(path, token, json, java.util.Map.of("Idempotency-Key", key));
+  }
+
   public HttpRequest.Builder builder(String path, String token) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));

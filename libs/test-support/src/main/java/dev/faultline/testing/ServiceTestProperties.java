@@ -39,4 +39,38 @@ public final class ServiceTestProperties {
   private static String address(int port) {
     return "127.0.0.1:" + port;
   }
+
+  /**
+   * The real lock service (started once per JVM), and a service token for calling it and the other
+   * services ({@code faultline.service.token}, as {@code bin/suite} sets it).
+   */
+  public static void withLockService(BiConsumer<String, Supplier<Object>> registry, String self) {
+    SharedInfrastructure.lockService();
+    registry.accept("faultline.service.token", () -> TestTokens.service(self));
+  }
+
+  /**
+   * The same settings for a service run as its own process ({@link ServiceProcess}): plain ones as
+   * {@code --key=value} arguments, secrets (passwords, tokens) by environment, as {@code bin/suite}
+   * passes them. {@code self} names the service in its token.
+   */
+  public static ServiceProcess.Config forProcess(String self, boolean withReplica) {
+    java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    withShard((key, value) -> properties.put(key, value.get()), withReplica);
+    properties.put("faultline.service.token", TestTokens.service(self));
+    java.util.List<String> args = new java.util.ArrayList<>();
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (key.endsWith("password") || key.endsWith("token")) {
+            // Relaxed binding: faultline.router.admin-password <- FAULTLINE_ROUTER_ADMINPASSWORD.
+            env.put(
+                key.replace("-", "").replace('.', '_').toUpperCase(java.util.Locale.ROOT),
+                "" + value);
+          } else {
+            args.add("--" + key + "=" + value);
+          }
+        });
+    return new ServiceProcess.Config(args, env);
+  }
 }

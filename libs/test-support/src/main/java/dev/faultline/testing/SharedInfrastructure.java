@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SharedInfrastructure {
   private static final Map<Integer, ZooKeeperCluster> ZOOKEEPERS = new ConcurrentHashMap<>();
   private static final Map<Boolean, PostgresShard> SHARDS = new ConcurrentHashMap<>();
+  private static final Map<String, ServiceProcess> SERVICES = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  SERVICES.values().forEach(ServiceProcess::close);
                   ZOOKEEPERS.values().forEach(ZooKeeperCluster::close);
                   SHARDS.values().forEach(PostgresShard::close);
                 },
@@ -32,5 +34,31 @@ public final class SharedInfrastructure {
 
   public static PostgresShard postgres(boolean withReplica) {
     return SHARDS.computeIfAbsent(withReplica, PostgresShard::start);
+  }
+
+  /**
+   * The real lock service, one process registered in the shared standalone ZooKeeper, trusting
+   * {@link TestTokens}: services under test find it through discovery, as in the suite.
+   */
+  public static ServiceProcess lockService() {
+    return SERVICES.computeIfAbsent(
+        "lock-service",
+        module ->
+            ServiceProcess.start(
+                module,
+                java.util.List.of(
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper(1).connectString(),
+                    "--faultline.auth.public-key-file=" + TestTokens.publicKeyFile()),
+                Map.of()));
+  }
+
+  /**
+   * A service of the suite ({@code payment-service}, ...) as one shared process against the shared
+   * shard (primary only), ZooKeeper and lock service: what a service under test calls.
+   */
+  public static ServiceProcess service(String module) {
+    lockService();
+    return SERVICES.computeIfAbsent(
+        module, m -> ServiceProcess.start(m, ServiceTestProperties.forProcess(m, false)));
   }
 }

@@ -7,5 +7,10 @@ public enum OrderStatus {
   CONFIRMED,
   REJECTED,
   REFUNDING,
-  CANCELLED
+  CANCELLED;
+
+  /** The saga is over: nothing more will happen to the money. */
+  public boolean isTerminal() {
+    return this == CONFIRMED || this == REJECTED || this == CANCELLED;
+  }
 }

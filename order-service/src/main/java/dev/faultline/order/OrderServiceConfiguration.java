@@ -1,0 +1,9 @@
+package dev.faultline.order;
+
+import dev.faultline.order.saga.SagaProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SagaProperties.class)
+class OrderServiceConfiguration {}

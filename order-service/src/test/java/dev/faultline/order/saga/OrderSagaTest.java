@@ -1,0 +1,120 @@
+package dev.faultline.order.saga;
+
+import static dev.faultline.order.order.OrderStatus.CANCELLED;
+import static dev.faultline.order.order.OrderStatus.CONFIRMED;
+import static dev.faultline.order.order.OrderStatus.PAID;
+import static dev.faultline.order.order.OrderStatus.PENDING;
+import static dev.faultline.order.order.OrderStatus.REFUNDING;
+import static dev.faultline.order.order.OrderStatus.REJECTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.faultline.order.order.OrderStatus;
+import dev.faultline.order.saga.OrderSaga.Event;
+import dev.faultline.order.saga.OrderSaga.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The saga definition on its own: every transition, every compensation, nothing else. */
+class OrderSagaTest {
+  private static final Event CAPTURED = new Event.Captured();
+  private static final Event DECLINED = new Event.Declined("INSUFFICIENT_FUNDS");
+  private static final Event CONFIRMED_EVENT = new Event.Confirmed();
+  private static final Event CANCEL = new Event.CancelRequested();
+  private static final Event REFUNDED = new Event.Refunded(1250);
+  private static final List<Event> EVENTS =
+      List.of(CAPTURED, DECLINED, CONFIRMED_EVENT, CANCEL, REFUNDED);
+
+  /** The whole table: (state, event) -> state. Anything not listed must be refused. */
+  private static final Map<OrderStatus, Map<Event, OrderStatus>> TABLE =
+      Map.of(
+          PENDING, Map.of(CAPTURED, PAID, DECLINED, REJECTED, CANCEL, REFUNDING),
+          PAID, Map.of(CONFIRMED_EVENT, CONFIRMED, CANCEL, REFUNDING),
+          CONFIRMED, Map.of(CANCEL, REFUNDING),
+          REFUNDING, Map.of(REFUNDED, CANCELLED),
+          REJECTED, Map.of(),
+          CANCELLED, Map.of());
+
+  @Test
+  void everyTransitionInTheTableHappensAndNothingElseDoes() {
+    for (OrderStatus status : OrderStatus.values()) {
+      for (Event event : EVENTS) {
+        OrderStatus expected = TABLE.get(status).get(event);
+        if (expected == null) {
+          assertThat(OrderSaga.allows(status, event)).as(status + " + " + event).isFalse();
+          assertThatThrownBy(() -> OrderSaga.next(status, event))
+              .isInstanceOf(OrderSaga.IllegalTransition.class)
+              .hasMessageContaining(status.name());
+        } else {
+          assertThat(OrderSaga.next(status, event)).as(status + " + " + event).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void eachInFlightStateHasOneStepAndTerminalStatesNone() {
+    assertThat(OrderSaga.stepFor(PENDING)).containsInstanceOf(Step.Charge.class);
+    assertThat(OrderSaga.stepFor(PAID)).containsInstanceOf(Step.Confirm.class);
+    assertThat(OrderSaga.stepFor(REFUNDING)).containsInstanceOf(Step.Refund.class);
+    for (OrderStatus terminal : List.of(CONFIRMED, REJECTED, CANCELLED)) {
+      assertThat(terminal.isTerminal()).isTrue();
+      assertThat(OrderSaga.stepFor(terminal)).isEmpty();
+    }
+    for (OrderStatus inFlight : List.of(PENDING, PAID, REFUNDING)) {
+      assertThat(inFlight.isTerminal()).isFalse();
+    }
+  }
+
+  @Test
+  void theHappyPathChargesThenConfirms() {
+    assertThat(walk(PENDING, CAPTURED, CONFIRMED_EVENT)).containsExactly(PAID, CONFIRMED);
+  }
+
+  @Test
+  void aDeclinedChargeRejectsTheOrderWithItsReasonAndNeedsNoCompensation() {
+    assertThat(walk(PENDING, DECLINED)).containsExactly(REJECTED);
+    assertThat(OrderSaga.detail(DECLINED)).isEqualTo("INSUFFICIENT_FUNDS");
+    assertThat(OrderSaga.allows(REJECTED, CANCEL)).isFalse();
+  }
+
+  @Test
+  void aConfirmedOrderIsCompensatedByARefund() {
+    assertThat(walk(CONFIRMED, CANCEL, REFUNDED)).containsExactly(REFUNDING, CANCELLED);
+  }
+
+  @Test
+  void aPaidButUnconfirmedOrderIsCompensatedByARefund() {
+    assertThat(walk(PAID, CANCEL, REFUNDED)).containsExactly(REFUNDING, CANCELLED);
+  }
+
+  @Test
+  void aCancelWhileTheChargeIsUnknownRefundsOrVoidsAndNeverChargesAgain() {
+    // The compensation runs without waiting for the charge's outcome: the refund returns what it
+    // captured or leaves a tombstone so it fails; REFUNDING never goes back to charging.
+    assertThat(walk(PENDING, CANCEL, REFUNDED)).containsExactly(REFUNDING, CANCELLED);
+    assertThat(OrderSaga.allows(REFUNDING, CAPTURED)).isFalse();
+    assertThat(OrderSaga.allows(REFUNDING, DECLINED)).isFalse();
+    assertThat(OrderSaga.stepFor(REFUNDING)).containsInstanceOf(Step.Refund.class);
+  }
+
+  @Test
+  void aCancelledOrderStaysCancelled() {
+    for (Event event : EVENTS) {
+      assertThat(OrderSaga.allows(CANCELLED, event)).isFalse();
+    }
+    assertThat(OrderSaga.detail(REFUNDED)).isEqualTo("refunded 1250");
+  }
+
+  private static List<OrderStatus> walk(OrderStatus from, Event... events) {
+    List<OrderStatus> states = new ArrayList<>();
+    OrderStatus status = from;
+    for (Event event : events) {
+      status = OrderSaga.next(status, event);
+      states.add(status);
+    }
+    return states;
+  }
+}

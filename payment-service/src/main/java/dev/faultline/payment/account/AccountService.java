@@ -1,0 +1,178 @@
+package dev.faultline.payment.account;
+
+import dev.faultline.idempotency.IdempotentRequest;
+import dev.faultline.idempotency.web.Idempotency;
+import dev.faultline.idempotency.web.Outcome;
+import dev.faultline.payment.lease.AccountLeases;
+import dev.faultline.payment.ledger.Ledger;
+import dev.faultline.payment.ledger.LedgerEntry;
+import dev.faultline.payment.ledger.MovementKind;
+import dev.faultline.ring.KeyHash;
+import dev.faultline.shard.Freshness;
+import dev.faultline.shard.ShardClient;
+import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.Rejection;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Service;
+
+/**
+ * Opening accounts and depositing into them. Each keyed request is one transaction on the account's
+ * shard (the key's record, the change and the stored answer); a balance moves only under the
+ * account's lease, with its fencing token checked in the UPDATE.
+ */
+@Service
+public class AccountService {
+  private final ShardClient shards;
+  private final Accounts accounts;
+  private final Ledger ledger;
+  private final AccountLeases leases;
+  private final Idempotency idempotency;
+
+  AccountService(
+      ShardClient shards,
+      Accounts accounts,
+      Ledger ledger,
+      AccountLeases leases,
+      Idempotency idempotency) {
+    this.shards = shards;
+    this.accounts = accounts;
+    this.ledger = ledger;
+    this.leases = leases;
+    this.idempotency = idempotency;
+  }
+
+  public record OpenAccount(String ownerId, String currency, long initialBalanceCents) {}
+
+  /**
+   * Opens an account. Its ID derives from the caller and the key, so a retry lands on the same
+   * shard (where the key's record is) and names the same account.
+   */
+  public Outcome open(IdempotentRequest request, OpenAccount body, Caller caller) {
+    if (!caller.mayActFor(body.ownerId())) {
+      throw new AccountRejections.NotForYou("a customer may open accounts only for themselves");
+    }
+    String id = accountId(request);
+    return idempotency.execute(
+        shards.shardOf(id),
+        request,
+        db -> {
+          int inserted =
+              db.sql(
+                      "insert into accounts (id, owner_id, currency, balance_cents)"
+                          + " values (?, ?, ?, ?) on conflict (id) do nothing")
+                  .params(id, body.ownerId(), body.currency(), body.initialBalanceCents())
+                  .update();
+          if (inserted == 0) {
+            throw new KeyReused();
+          }
+          if (body.initialBalanceCents() > 0) {
+            ledger.post(db, id, MovementKind.OPENING, id, body.initialBalanceCents());
+          }
+          Account account = accounts.find(db, id, false).orElseThrow();
+          return idempotency
+              .responses()
+              .json(
+                  201,
+                  account,
+                  Map.of(
+                      HttpHeaders.LOCATION,
+                      "/api/accounts/" + id,
+                      HttpHeaders.ETAG,
+                      account.etag()));
+        });
+  }
+
+  static String accountId(IdempotentRequest request) {
+    byte[] bytes =
+        (request.scope() + '\n' + request.key().value()).getBytes(StandardCharsets.UTF_8);
+    return "acc_" + HexFormat.of().toHexDigits(KeyHash.of(bytes));
+  }
+
+  public Account get(String id, Caller caller) {
+    Account account =
+        accounts.find(id).orElseThrow(() -> new AccountRejections.AccountNotFound(id));
+    if (!caller.mayActFor(account.ownerId())) {
+      throw new AccountRejections.NotYourAccount(id);
+    }
+    return account;
+  }
+
+  public record Statement(String accountId, long balanceCents, List<LedgerEntry> entries) {}
+
+  public Statement statement(String id, int limit, Caller caller) {
+    return shards.read(
+        id,
+        Freshness.LATEST,
+        db -> {
+          Account account =
+              accounts
+                  .find(db, id, false)
+                  .orElseThrow(() -> new AccountRejections.AccountNotFound(id));
+          if (!caller.mayActFor(account.ownerId())) {
+            throw new AccountRejections.NotYourAccount(id);
+          }
+          return new Statement(id, account.balanceCents(), ledger.entries(db, id, limit));
+        });
+  }
+
+  public record Deposit(long amountCents) {}
+
+  /** Pays money in; {@code ifMatch} (an ETag) makes it conditional on the account's revision. */
+  public Outcome deposit(
+      String id, IdempotentRequest request, Deposit body, @Nullable String ifMatch, Caller caller) {
+    int shard = shards.shardOf(id);
+    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    if (replay.isPresent()) {
+      return replay.get();
+    }
+    Optional<Account> found = accounts.find(id);
+    if (found.isEmpty() || !caller.mayActFor(found.get().ownerId())) {
+      Rejection refusal =
+          found.isEmpty()
+              ? new AccountRejections.AccountNotFound(id)
+              : new AccountRejections.NotYourAccount(id);
+      return idempotency.execute(
+          shard,
+          request,
+          db -> {
+            throw refusal;
+          });
+    }
+    return leases.withLease(
+        id,
+        token ->
+            idempotency.execute(
+                shard,
+                request,
+                db -> {
+                  Account before = accounts.find(db, id, true).orElseThrow();
+                  if (ifMatch != null && !ifMatch.equals(before.etag())) {
+                    throw new AccountRejections.StaleRevision(id, ifMatch, before.revision());
+                  }
+                  Account after = accounts.move(db, id, body.amountCents(), token);
+                  ledger.post(
+                      db, "dep_" + UUID.randomUUID(), MovementKind.DEPOSIT, id, body.amountCents());
+                  return idempotency
+                      .responses()
+                      .json(201, after, Map.of(HttpHeaders.ETAG, after.etag()));
+                }));
+  }
+
+  /** The account ID the key names exists already: the key was reused after it was reaped. */
+  static final class KeyReused extends Rejection {
+    KeyReused() {
+      super(
+          409,
+          "account-exists",
+          "Account exists",
+          "this Idempotency-Key opened an account before; use a new key for a new account");
+    }
+  }
+}
