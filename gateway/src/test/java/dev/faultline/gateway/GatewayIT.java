@@ -70,6 +70,9 @@ class GatewayIT {
     HttpResponse<String> customer = http.post("/api/shards/0/failover", CUSTOMER, "{}");
     assertThat(customer.statusCode()).isEqualTo(403);
     assertProblem(customer, "forbidden");
+    // Saga operations are for operators: refused at the edge, before any service sees them.
+    assertThat(http.get("/api/sagas?stuck=true", CUSTOMER).statusCode()).isEqualTo(403);
+    assertThat(http.post("/api/sagas/o-1/retry", CUSTOMER, "").statusCode()).isEqualTo(403);
     assertThat(http.get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
   }
 

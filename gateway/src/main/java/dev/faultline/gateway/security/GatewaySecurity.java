@@ -19,8 +19,8 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 
 /**
  * Authentication at the edge: every {@code /api/**} call needs a valid bearer token (401 otherwise)
- * and shard administration needs the admin role (403 otherwise). The token is passed on untouched,
- * so each service verifies it again and knows the caller.
+ * and shard and saga administration needs the admin role (403 otherwise). The token is passed on
+ * untouched, so each service verifies it again and knows the caller.
  */
 @Configuration(proxyBeanMethods = false)
 public class GatewaySecurity {
@@ -67,6 +67,9 @@ public class GatewaySecurity {
                     .pathMatchers(HttpMethod.GET, "/api/shards", "/api/shards/**")
                     .authenticated()
                     .pathMatchers("/api/shards", "/api/shards/**")
+                    .hasRole("ADMIN")
+                    // Saga operations (list stuck sagas, retry one) are for operators.
+                    .pathMatchers("/api/sagas", "/api/sagas/**")
                     .hasRole("ADMIN")
                     .pathMatchers("/api/**")
                     .authenticated()

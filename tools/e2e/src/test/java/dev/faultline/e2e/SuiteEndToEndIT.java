@@ -9,7 +9,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SuiteEndToEndIT {
   private static final int OFFSET = Integer.parseInt(System.getenv("SUITE_PORT_OFFSET"));
   private static final String GATEWAY = "http://127.0.0.1:" + (8080 + OFFSET);
+  private static final Path SUITE_HOME = Path.of(System.getenv("SUITE_HOME"));
   private static final String MISSING_ORDER = "/api/orders/00000000-0000-4000-8000-000000000001";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP =
@@ -135,6 +145,198 @@ class SuiteEndToEndIT {
 
   @Test
   @Order(5)
+  void theIdempotencyTableHoldsThroughTheGatewayUnderConcurrentDuplicates() throws Exception {
+    String account = openAccount("alice", customerToken, 10_000);
+    String key = "e2e-" + UUID.randomUUID();
+    String body = orderBody("alice", account, 1_500);
+
+    HttpResponse<String> missing = post("/api/orders", customerToken, body, null);
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertProblem(missing, "idempotency-key-missing");
+
+    List<Callable<HttpResponse<String>>> duplicates = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      duplicates.add(() -> post("/api/orders", customerToken, body, key));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    int fresh = 0;
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      for (Future<HttpResponse<String>> f : pool.invokeAll(duplicates)) {
+        HttpResponse<String> response = f.get();
+        statuses.add(response.statusCode());
+        if (response.statusCode() == 409) {
+          assertProblem(response, "idempotency-key-in-use");
+        } else {
+          ids.add(JSON.readTree(response.body()).get("id").asString());
+          if (response.headers().firstValue("Idempotent-Replayed").isEmpty()) {
+            fresh++;
+          }
+        }
+      }
+    }
+    System.out.println("8 concurrent duplicates through the gateway answered " + statuses);
+    assertThat(statuses).isSubsetOf(201, 202, 409);
+    assertThat(ids).hasSize(1);
+    assertThat(fresh).isEqualTo(1);
+
+    HttpResponse<String> replay = post("/api/orders", customerToken, body, key);
+    assertThat(replay.statusCode()).isIn(201, 202);
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    HttpResponse<String> reused =
+        post("/api/orders", customerToken, orderBody("alice", account, 1_501), key);
+    assertThat(reused.statusCode()).isEqualTo(422);
+    assertProblem(reused, "idempotency-key-reused");
+    assertThat(JSON.readTree(get("/api/orders?customerId=alice", customerToken).body())).hasSize(1);
+  }
+
+  @Test
+  @Order(6)
+  void aConcurrentLoadOfOrdersDeclinesAndCancelsKeepsTheMoneyRight() throws Exception {
+    // Four customers, 120 operations from 8 threads: orders (some beyond the balance, so
+    // declined), cancels of earlier orders, deposits. Each retried on 409/503 with its own key.
+    Map<String, String> accounts = new LinkedHashMap<>();
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (int c = 0; c < 4; c++) {
+      String customer = "load-" + c + "-" + UUID.randomUUID().toString().substring(0, 6);
+      String token = suite.ok(Duration.ofMinutes(1), "token", "--customer", customer).trim();
+      tokens.put(customer, token);
+      accounts.put(customer, openAccount(customer, token, 20_000));
+    }
+    List<String> customers = List.copyOf(accounts.keySet());
+    List<String> placed = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, String> ownerOf = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    List<Callable<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      java.util.Random random = new java.util.Random(w);
+      workers.add(
+          () -> {
+            for (int op = 0; op < 15 && System.nanoTime() < deadline; op++) {
+              String customer = customers.get(random.nextInt(customers.size()));
+              String token = tokens.get(customer);
+              int dice = random.nextInt(10);
+              HttpResponse<String> response;
+              if (dice < 6) {
+                response =
+                    keyedWithRetries(
+                        "/api/orders",
+                        token,
+                        orderBody(customer, accounts.get(customer), 500 + random.nextInt(4_000)));
+                if (response.statusCode() == 201 || response.statusCode() == 202) {
+                  String id = JSON.readTree(response.body()).get("id").asString();
+                  placed.add(id);
+                  ownerOf.put(id, customer);
+                }
+              } else if (dice < 8 && !placed.isEmpty()) {
+                String id = placed.get(random.nextInt(placed.size()));
+                response =
+                    keyedWithRetries(
+                        "/api/orders/" + id + "/cancel", tokens.get(ownerOf.get(id)), "");
+                if (response.statusCode() == 409) {
+                  continue; // already rejected or cancelled: nothing to cancel
+                }
+              } else {
+                response =
+                    keyedWithRetries(
+                        "/api/accounts/" + accounts.get(customer) + "/deposits",
+                        token,
+                        "{\"amountCents\":1000}");
+              }
+              if (response.statusCode() >= 500) {
+                failures.incrementAndGet();
+              }
+            }
+            return null;
+          });
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      for (Future<Void> f : pool.invokeAll(workers)) {
+        f.get();
+      }
+    }
+    assertThat(placed).hasSizeGreaterThan(20);
+
+    // Every acknowledged order exists, and every saga ends terminal.
+    long settleBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<String> open = List.of("?");
+    while (!open.isEmpty() && System.nanoTime() < settleBy) {
+      open = new ArrayList<>();
+      for (String id : placed) {
+        HttpResponse<String> order = get("/api/orders/" + id, adminToken);
+        assertThat(order.statusCode()).as("acknowledged order " + id).isEqualTo(200);
+        String status = JSON.readTree(order.body()).get("status").asString();
+        if (!List.of("CONFIRMED", "REJECTED", "CANCELLED").contains(status)) {
+          open.add(id + "=" + status);
+        }
+      }
+      if (!open.isEmpty()) {
+        Thread.sleep(500);
+      }
+    }
+    assertThat(open).as("sagas still running a minute after the load").isEmpty();
+    List<String> primaries = new ArrayList<>();
+    JSON.readTree(get("/api/shards", adminToken).body())
+        .get("shards")
+        .forEach(shard -> primaries.add(shard.get("primary").asString()));
+    List<String> violations = MoneyInvariants.violations(SUITE_HOME, primaries);
+    long confirmed = MoneyInvariants.countOrders(SUITE_HOME, primaries, "CONFIRMED");
+    long rejected = MoneyInvariants.countOrders(SUITE_HOME, primaries, "REJECTED");
+    long cancelled = MoneyInvariants.countOrders(SUITE_HOME, primaries, "CANCELLED");
+    System.out.printf(
+        "load: %d orders placed (%d confirmed, %d rejected, %d cancelled), %d 5xx after retries%n",
+        placed.size(), confirmed, rejected, cancelled, failures.get());
+    assertThat(violations).isEmpty();
+    assertThat(rejected).as("the load declined some orders").isPositive();
+    assertThat(cancelled).as("the load cancelled some orders").isPositive();
+  }
+
+  private static String openAccount(String owner, String token, long cents) throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/api/accounts",
+            token,
+            "{\"ownerId\":\""
+                + owner
+                + "\",\"currency\":\"EUR\",\"initialBalanceCents\":"
+                + cents
+                + "}",
+            "open-" + UUID.randomUUID());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return JSON.readTree(response.body()).get("id").asString();
+  }
+
+  private static String orderBody(String customer, String account, long cents) {
+    return "{\"customerId\":\""
+        + customer
+        + "\",\"accountId\":\""
+        + account
+        + "\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"e2e\",\"quantity\":1,\"unitPriceCents\":"
+        + cents
+        + "}]}";
+  }
+
+  /** A client that retries a keyed POST (same key) while told 409 in use or 503 not now. */
+  private static HttpResponse<String> keyedWithRetries(String path, String token, String body)
+      throws Exception {
+    String key = "load-" + UUID.randomUUID();
+    HttpResponse<String> response = post(path, token, body, key);
+    for (int retry = 0;
+        retry < 10
+            && (response.statusCode() == 503
+                || (response.statusCode() == 409
+                    && response.body().contains("idempotency-key-in-use")));
+        retry++) {
+      Thread.sleep(300);
+      response = post(path, token, body, key);
+    }
+    return response;
+  }
+
+  @Test
+  @Order(7)
   void killingAnOrderServiceInstanceIsInvisibleToClientsWithinSeconds() throws Exception {
     assertThat(suite.ok(Duration.ofMinutes(1), "kill", "order-service-1")).contains("SIGKILL");
     int failures = 0;
@@ -157,7 +359,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void killingAShardPrimaryPromotesItsReplicaAndTheOldPrimaryRejoinsAsReplica() throws Exception {
     String account = null;
     for (int i = 0; account == null; i++) {
@@ -215,7 +417,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void downLeavesNoProcessBehind() throws Exception {
     suite.ok(Duration.ofMinutes(3), "down");
     List<Long> alive =
@@ -247,6 +449,20 @@ class SuiteEndToEndIT {
         HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(20));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, String token, String body, String key)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(GATEWAY + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Idempotency-Key", key);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -103,6 +103,10 @@ final class SuiteTopology {
         // with a token of its own, minted here (the suite holds the signing key).
         args.add("--faultline.router.lock-lease.enabled=true");
         env.put("FAULTLINE_ROUTER_LOCK_LEASE_TOKEN", serviceToken("shard-router"));
+      } else {
+        // Services call each other (the saga calls payments; payments take account leases) with
+        // a token naming themselves, so the callee's idempotency keys and logs see who called.
+        env.put("FAULTLINE_SERVICE_TOKEN", serviceToken(module));
       }
     }
     return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
