@@ -14,12 +14,14 @@ public final class Bench {
       case "ring" -> RingBench.run(rest);
       case "failover" -> dev.faultline.bench.failover.FailoverBench.run(rest);
       case "locks" -> dev.faultline.bench.locks.LockBench.run(rest);
+      case "saga" -> dev.faultline.bench.saga.SagaBench.run(rest);
       default -> {
         System.err.println(
             "usage: bin/bench ring [--quick]\n"
                 + "       bin/bench failover [--shard N] [--writers 4] [--seconds 20]"
                 + "   (against a running bin/suite)\n"
-                + "       bin/bench locks [--cycles 2000]   (against a running bin/suite)");
+                + "       bin/bench locks [--cycles 2000]   (against a running bin/suite)\n"
+                + "       bin/bench saga [--sagas 400] [--clients 4]   (against a running bin/suite)");
         System.exit(which.equals("help") ? 0 : 2);
       }
     }

@@ -38,4 +38,27 @@ public record RunningSuite(Path repo, Path home, int portOffset) {
     }
     return fallback;
   }
+
+  /**
+   * A token from {@code bin/suite token} with {@code args} ({@code --admin}, {@code --customer X}).
+   */
+  public String token(String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(bin().toString());
+    command.add("token");
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String token =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
+    if (p.waitFor() != 0 || token.isEmpty()) {
+      throw new IllegalStateException("bin/suite token failed: is the suite up?");
+    }
+    return token;
+  }
+
+  /** The gateway's base URI. */
+  public java.net.URI gateway() {
+    return java.net.URI.create("http://127.0.0.1:" + (8080 + portOffset));
+  }
 }

@@ -4,8 +4,6 @@ import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -30,7 +28,7 @@ public final class LockBench {
   public static void run(String[] args) throws Exception {
     int cycles = Math.min(20_000, RunningSuite.intArg(args, "--cycles", 2000));
     RunningSuite suite = RunningSuite.fromEnvironment();
-    String token = suiteToken(suite.repo());
+    String token = suite.token("--customer", "bench");
     String zkConnect = suite.zooKeeper();
     URI lockService = URI.create("http://127.0.0.1:" + (8301 + suite.portOffset()));
 
@@ -122,17 +120,5 @@ public final class LockBench {
   private static double pct(long[] sorted, int percentile) {
     int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, index)] / 1e6;
-  }
-
-  private static String suiteToken(Path repo) throws Exception {
-    Process p =
-        new ProcessBuilder(repo.resolve("bin/suite").toString(), "token", "--customer", "bench")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String token = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0 || token.isEmpty()) {
-      throw new IllegalStateException("bin/suite token failed: is the suite up?");
-    }
-    return token;
   }
 }
