@@ -1,5 +1,6 @@
 package dev.faultline.bench.locks;
 
+import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;
@@ -84,14 +85,14 @@ public final class LockBench {
       System.out.println();
       System.out.println("| | cycles/s | p50 ms | p99 ms |");
       System.out.println("|---|---:|---:|---:|");
-      row("lock-service REST (ours)", oursRate, oursNanos);
-      row("Curator InterProcessMutex", curatorRate, curatorNanos);
+      Latencies.row("lock-service REST (ours)", oursRate, oursNanos, "%.0f");
+      Latencies.row("Curator InterProcessMutex", curatorRate, curatorNanos, "%.0f");
       System.out.printf(
           Locale.ROOT,
           "| ratio ours/Curator | %.2f | %.2f | %.2f |%n",
           oursRate / curatorRate,
-          pct(oursNanos, 50) / pct(curatorNanos, 50),
-          pct(oursNanos, 99) / pct(curatorNanos, 99));
+          Latencies.millis(oursNanos, 50) / Latencies.millis(curatorNanos, 50),
+          Latencies.millis(oursNanos, 99) / Latencies.millis(curatorNanos, 99));
     }
   }
 
@@ -110,15 +111,5 @@ public final class LockBench {
       total += took;
     }
     return total;
-  }
-
-  private static void row(String name, double rate, long[] sorted) {
-    System.out.printf(
-        Locale.ROOT, "| %s | %.0f | %.2f | %.2f |%n", name, rate, pct(sorted, 50), pct(sorted, 99));
-  }
-
-  private static double pct(long[] sorted, int percentile) {
-    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, index)] / 1e6;
   }
 }

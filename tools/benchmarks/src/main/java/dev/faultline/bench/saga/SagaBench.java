@@ -1,5 +1,6 @@
 package dev.faultline.bench.saga;
 
+import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import java.net.http.HttpClient;
@@ -89,14 +90,14 @@ public final class SagaBench {
       System.out.println();
       System.out.println("| | sagas/s | p50 ms | p99 ms |");
       System.out.println("|---|---:|---:|---:|");
-      row("POST /api/orders through the gateway (ours)", oursRate, ours);
-      row("the same SQL over JDBC, one process (floor)", floorRate, floor);
+      Latencies.row("POST /api/orders through the gateway (ours)", oursRate, ours, "%.1f");
+      Latencies.row("the same SQL over JDBC, one process (floor)", floorRate, floor, "%.1f");
       System.out.printf(
           Locale.ROOT,
           "| ratio ours/floor | %.2f | %.2f | %.2f |%n",
           oursRate / floorRate,
-          pct(ours, 50) / pct(floor, 50),
-          pct(ours, 99) / pct(floor, 99));
+          Latencies.millis(ours, 50) / Latencies.millis(floor, 50),
+          Latencies.millis(ours, 99) / Latencies.millis(floor, 99));
     } finally {
       for (Client client : direct) {
         client.close();
@@ -431,15 +432,5 @@ public final class SagaBench {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void row(String name, double rate, long[] sorted) {
-    System.out.printf(
-        Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", name, rate, pct(sorted, 50), pct(sorted, 99));
-  }
-
-  private static double pct(long[] sorted, int percentile) {
-    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, index)] / 1e6;
   }
 }
