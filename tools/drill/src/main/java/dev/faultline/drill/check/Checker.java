@@ -1,0 +1,222 @@
+package dev.faultline.drill.check;
+
+import dev.faultline.drill.history.Event;
+import dev.faultline.drill.history.History;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The drill's invariants, checked against the recorded history and the observed end state. Unlike a
+ * generic checker it knows this suite: what an acknowledged order promises, how money must add up
+ * per order and per shard, how long a saga may stay open, and what lock safety means.
+ *
+ * <ol>
+ *   <li>{@value #LOST}: every acknowledged order exists, and one acknowledged CONFIRMED is not
+ *       REJECTED later (a stale read or a lost update);
+ *   <li>{@value #MONEY}: per terminal order, captured - refunded is its total if CONFIRMED, else 0
+ *       (no double charge, no charge of a rejected or cancelled order, no lost refund);
+ *   <li>{@value #LEDGER}: the ledger sums to zero on every shard and every balance equals its
+ *       entries;
+ *   <li>{@value #SAGAS}: no saga is open longer than the bound;
+ *   <li>{@value #LOCKS}: fenced writes were accepted in token order, and no two clients held leases
+ *       on one lock at the same time (as each client saw its lease: from the grant to the release,
+ *       or to the TTL counted from when its last confirmed acquire or renew was sent).
+ * </ol>
+ */
+public final class Checker {
+  public static final String LOST = "lost";
+  public static final String MONEY = "money";
+  public static final String LEDGER = "ledger";
+  public static final String SAGAS = "sagas";
+  public static final String LOCKS = "locks";
+
+  private static final Set<String> TERMINAL = Set.of("CONFIRMED", "REJECTED", "CANCELLED");
+
+  private Checker() {}
+
+  public static List<Violation> check(History history, Observed observed, Duration sagaBound) {
+    List<Violation> violations = new ArrayList<>();
+    acknowledgedOrders(history, observed, violations);
+    moneyPerOrder(observed, violations);
+    ledger(observed, violations);
+    sagas(observed, sagaBound, violations);
+    fencedWrites(observed, violations);
+    leases(history, violations);
+    return violations;
+  }
+
+  private static void acknowledgedOrders(
+      History history, Observed observed, List<Violation> violations) {
+    for (History.Operation op : history.operations()) {
+      if (!op.kind().equals("place-order") || !op.is(Event.Outcome.OK)) {
+        continue;
+      }
+      String id = op.result("id");
+      Observed.OrderState order = id == null ? null : observed.orders().get(id);
+      if (order == null) {
+        violations.add(
+            new Violation(
+                LOST,
+                "order "
+                    + id
+                    + " was acknowledged (op "
+                    + op.invoke().op()
+                    + ") but does not exist"));
+      } else if ("CONFIRMED".equals(op.result("status")) && order.status().equals("REJECTED")) {
+        violations.add(
+            new Violation(LOST, "order " + id + " was acknowledged CONFIRMED but is now REJECTED"));
+      }
+    }
+  }
+
+  private static void moneyPerOrder(Observed observed, List<Violation> violations) {
+    for (Observed.OrderState order : observed.orders().values()) {
+      if (!TERMINAL.contains(order.status())) {
+        continue; // the saga check reports it
+      }
+      Observed.PaymentState payment = observed.payments().get(order.id());
+      long net = payment == null ? 0 : payment.netCents();
+      long expected = order.status().equals("CONFIRMED") ? order.totalCents() : 0;
+      if (net != expected) {
+        violations.add(
+            new Violation(
+                MONEY,
+                "order "
+                    + order.id()
+                    + " is "
+                    + order.status()
+                    + " (total "
+                    + order.totalCents()
+                    + ") but captured - refunded = "
+                    + net));
+      }
+    }
+  }
+
+  private static void ledger(Observed observed, List<Violation> violations) {
+    for (Observed.ShardMoney shard : observed.shards()) {
+      if (shard.ledgerSumCents() != 0) {
+        violations.add(
+            new Violation(
+                LEDGER, "shard " + shard.shard() + ": entries sum to " + shard.ledgerSumCents()));
+      }
+      if (shard.balancesOffTheirEntries() != 0) {
+        violations.add(
+            new Violation(
+                LEDGER,
+                "shard "
+                    + shard.shard()
+                    + ": "
+                    + shard.balancesOffTheirEntries()
+                    + " balances differ from the sum of their entries"));
+      }
+    }
+  }
+
+  private static void sagas(Observed observed, Duration bound, List<Violation> violations) {
+    for (Observed.OpenSaga saga : observed.openSagas()) {
+      if (saga.ageSeconds() > bound.toMillis() / 1000.0) {
+        violations.add(
+            new Violation(
+                SAGAS,
+                "saga of order "
+                    + saga.orderId()
+                    + " is still "
+                    + saga.status()
+                    + " after "
+                    + Math.round(saga.ageSeconds())
+                    + " s (bound "
+                    + bound.toSeconds()
+                    + " s)"));
+      }
+    }
+  }
+
+  private static void fencedWrites(Observed observed, List<Violation> violations) {
+    Map<String, Long> newest = new HashMap<>();
+    observed.fencedWrites().stream()
+        .filter(Observed.FencedWrite::accepted)
+        .sorted(java.util.Comparator.comparingLong(Observed.FencedWrite::sequence))
+        .forEach(
+            write -> {
+              Long before = newest.get(write.resource());
+              if (before != null && write.token() < before) {
+                violations.add(
+                    new Violation(
+                        LOCKS,
+                        write.resource()
+                            + ": a write with token "
+                            + write.token()
+                            + " was accepted after one with "
+                            + before));
+              }
+              newest.merge(write.resource(), write.token(), Math::max);
+            });
+  }
+
+  /** A lease as its client saw it. */
+  private record Held(String lock, String leaseId, long from, long until) {}
+
+  private static void leases(History history, List<Violation> violations) {
+    Map<String, Held> byLease = new HashMap<>();
+    for (History.Operation op : history.operations()) {
+      if (!op.is(Event.Outcome.OK) || op.complete().isEmpty()) {
+        continue;
+      }
+      String leaseId = op.result("leaseId");
+      if (leaseId == null) {
+        continue;
+      }
+      long ttl = Long.parseLong(op.result("ttlMs"));
+      long sent = op.invoke().at();
+      long answered = op.complete().get().at();
+      switch (op.kind()) {
+        case "lock-acquire" ->
+            byLease.put(
+                leaseId, new Held(op.invoke().args().get("lock"), leaseId, answered, sent + ttl));
+        case "lock-renew" ->
+            byLease.computeIfPresent(
+                leaseId,
+                (id, held) ->
+                    new Held(held.lock(), id, held.from(), Math.max(held.until(), sent + ttl)));
+        default -> {}
+      }
+    }
+    for (History.Operation op : history.operations()) {
+      if (op.kind().equals("lock-release")) {
+        String leaseId = op.invoke().args().get("leaseId");
+        byLease.computeIfPresent(
+            leaseId,
+            (id, held) ->
+                new Held(held.lock(), id, held.from(), Math.min(held.until(), op.invoke().at())));
+      }
+    }
+    List<Held> all = new ArrayList<>(byLease.values());
+    all.sort(java.util.Comparator.comparingLong(Held::from));
+    for (int i = 0; i < all.size(); i++) {
+      for (int j = i + 1; j < all.size() && all.get(j).from() < all.get(i).until(); j++) {
+        Held a = all.get(i);
+        Held b = all.get(j);
+        if (a.lock().equals(b.lock()) && !a.leaseId().equals(b.leaseId())) {
+          violations.add(
+              new Violation(
+                  LOCKS,
+                  a.lock()
+                      + ": leases "
+                      + a.leaseId()
+                      + " and "
+                      + b.leaseId()
+                      + " were both held from "
+                      + b.from()
+                      + " ms to "
+                      + Math.min(a.until(), b.until())
+                      + " ms"));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.faultline.drill.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.drill.history.Event;
+import dev.faultline.drill.history.Event.Outcome;
+import dev.faultline.drill.history.History;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made histories and end states, each with one planted violation the checker must catch. */
+class CheckerTests {
+  private static final Duration BOUND = Duration.ofSeconds(30);
+
+  private final List<Event> events = new ArrayList<>();
+  private final Map<String, Observed.OrderState> orders = new HashMap<>();
+  private final Map<String, Observed.PaymentState> payments = new HashMap<>();
+  private final List<Observed.ShardMoney> shards =
+      new ArrayList<>(List.of(new Observed.ShardMoney(0, 0, 0), new Observed.ShardMoney(1, 0, 0)));
+  private final List<Observed.OpenSaga> openSagas = new ArrayList<>();
+  private final List<Observed.FencedWrite> writes = new ArrayList<>();
+  private long nextOp = 1;
+
+  @Test
+  void aCleanRunPasses() {
+    confirmedOrder("o-1", 1200);
+    rejectedOrder("o-2", 9000);
+    cancelledOrder("o-3", 500);
+    lease("report", "lease-a", 0, 100, 1000);
+    release("lease-a", 400);
+    lease("report", "lease-b", 500, 600, 1000);
+    writes.add(new Observed.FencedWrite("report", 1, 10, true));
+    writes.add(new Observed.FencedWrite("report", 2, 9, false)); // stale: refused, as it must be
+    writes.add(new Observed.FencedWrite("report", 3, 12, true));
+    openSagas.add(new Observed.OpenSaga("o-4", "PENDING", 3));
+
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void aLostWriteIsCaught() {
+    confirmedOrder("o-1", 1200);
+    acknowledged("o-9", "CONFIRMED"); // acknowledged to the client, then gone
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOST);
+              assertThat(v.detail()).contains("o-9");
+            });
+  }
+
+  @Test
+  void anAcknowledgedConfirmationThatTurnsIntoARejectionIsCaught() {
+    acknowledged("o-1", "CONFIRMED");
+    orders.put("o-1", new Observed.OrderState("o-1", "REJECTED", 1200));
+
+    assertThat(checks()).contains(Checker.LOST);
+  }
+
+  @Test
+  void aDoubleChargeIsCaught() {
+    confirmedOrder("o-1", 1200);
+    // Charged twice: the payment holds twice the total.
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 2400, 0));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.MONEY);
+              assertThat(v.detail()).contains("o-1").contains("2400");
+            });
+  }
+
+  @Test
+  void aCancelledOrderThatKeptItsMoneyIsCaught() {
+    cancelledOrder("o-1", 800);
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 800, 0)); // refund lost
+
+    assertThat(checks()).containsExactly(Checker.MONEY);
+  }
+
+  @Test
+  void anUnbalancedLedgerIsCaught() {
+    confirmedOrder("o-1", 1200);
+    shards.set(1, new Observed.ShardMoney(1, -1200, 1));
+
+    assertThat(check())
+        .extracting(Violation::check)
+        .containsExactly(Checker.LEDGER, Checker.LEDGER);
+  }
+
+  @Test
+  void aStuckSagaIsCaught() {
+    openSagas.add(new Observed.OpenSaga("o-7", "REFUNDING", 95));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.SAGAS);
+              assertThat(v.detail()).contains("o-7").contains("REFUNDING");
+            });
+  }
+
+  @Test
+  void overlappingLeasesAreCaught() {
+    lease("report", "lease-a", 0, 50, 1000); // held until 1000 (no release)
+    lease("report", "lease-b", 600, 650, 1000); // granted while a still believes it holds
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOCKS);
+              assertThat(v.detail()).contains("lease-a").contains("lease-b");
+            });
+  }
+
+  @Test
+  void aRenewalExtendsALeaseIntoAnOverlap() {
+    lease("report", "lease-a", 0, 50, 1000);
+    renew("lease-a", 800, 820, 1000); // held until 1800 now
+    lease("report", "lease-b", 1500, 1510, 1000);
+
+    assertThat(checks()).containsExactly(Checker.LOCKS);
+  }
+
+  @Test
+  void leasesOnDifferentLocksOrOneAfterTheOtherDoNotOverlap() {
+    lease("a", "lease-a", 0, 50, 1000);
+    lease("b", "lease-b", 100, 150, 1000);
+    lease("c", "lease-c", 0, 50, 1000);
+    release("lease-c", 300);
+    lease("c", "lease-d", 310, 320, 1000);
+
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void aStaleFencedWriteAcceptedIsCaught() {
+    writes.add(new Observed.FencedWrite("account-1", 1, 12, true));
+    writes.add(new Observed.FencedWrite("account-1", 2, 11, true));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(v -> assertThat(v.detail()).contains("token 11").contains("12"));
+  }
+
+  // --- building histories ---------------------------------------------------------------------
+
+  private List<Violation> check() {
+    return Checker.check(
+        new History(events), new Observed(orders, payments, shards, openSagas, writes), BOUND);
+  }
+
+  private List<String> checks() {
+    return check().stream().map(Violation::check).toList();
+  }
+
+  private void acknowledged(String id, String status) {
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "place-order", op * 10, Map.of()));
+    events.add(new Event.Complete(op, Outcome.OK, op * 10 + 5, Map.of("id", id, "status", status)));
+  }
+
+  private void confirmedOrder(String id, long cents) {
+    acknowledged(id, "CONFIRMED");
+    orders.put(id, new Observed.OrderState(id, "CONFIRMED", cents));
+    payments.put(id, new Observed.PaymentState(id, "CAPTURED", cents, 0));
+  }
+
+  private void rejectedOrder(String id, long cents) {
+    acknowledged(id, "REJECTED");
+    orders.put(id, new Observed.OrderState(id, "REJECTED", cents));
+    payments.put(id, new Observed.PaymentState(id, "DECLINED", cents, 0));
+  }
+
+  private void cancelledOrder(String id, long cents) {
+    acknowledged(id, "CONFIRMED");
+    orders.put(id, new Observed.OrderState(id, "CANCELLED", cents));
+    payments.put(id, new Observed.PaymentState(id, "REFUNDED", cents, cents));
+  }
+
+  private void lease(String lock, String leaseId, long sent, long granted, long ttl) {
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "lock-acquire", sent, Map.of("lock", lock)));
+    events.add(
+        new Event.Complete(
+            op, Outcome.OK, granted, Map.of("leaseId", leaseId, "ttlMs", Long.toString(ttl))));
+  }
+
+  private void renew(String leaseId, long sent, long answered, long ttl) {
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "lock-renew", sent, Map.of("leaseId", leaseId)));
+    events.add(
+        new Event.Complete(
+            op, Outcome.OK, answered, Map.of("leaseId", leaseId, "ttlMs", Long.toString(ttl))));
+  }
+
+  private void release(String leaseId, long at) {
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "lock-release", at, Map.of("leaseId", leaseId)));
+    events.add(new Event.Complete(op, Outcome.OK, at + 5, Map.of()));
+  }
+}
