@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A drill's events in order, with each operation's invocation paired to its completion. */
 public record History(List<Event> events) {
@@ -23,7 +24,7 @@ public record History(List<Event> events) {
       return complete.map(c -> c.outcome() == outcome).orElse(outcome == Event.Outcome.UNKNOWN);
     }
 
-    public String result(String name) {
+    public @Nullable String result(String name) {
       return complete.map(c -> c.result().get(name)).orElse(null);
     }
 
