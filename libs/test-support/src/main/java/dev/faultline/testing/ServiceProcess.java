@@ -2,6 +2,7 @@ package dev.faultline.testing;
 
 import dev.faultline.cluster.process.LaunchSpec;
 import dev.faultline.cluster.process.LogTail;
+import dev.faultline.cluster.process.ServiceJvm;
 import dev.faultline.cluster.process.Signals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,19 +84,11 @@ public final class ServiceProcess implements AutoCloseable {
       return;
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            java,
-            "-Xms64m",
-            "-Xmx384m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-jar",
-            jar().toString(),
-            "--server.port=" + port,
-            "--faultline.instance-id=" + module + "-test-" + port));
-    command.addAll(args);
+    List<String> serviceArgs = new ArrayList<>();
+    serviceArgs.add("--server.port=" + port);
+    serviceArgs.add("--faultline.instance-id=" + module + "-test-" + port);
+    serviceArgs.addAll(args);
+    List<String> command = ServiceJvm.command(java, jar(), serviceArgs);
     Map<String, String> environment = new HashMap<>(env);
     environment.putAll(extraEnv);
     Path log = dir.resolve(module + ".log");

@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -133,7 +132,7 @@ public class PaymentsClient {
     try {
       HttpResponse<String> response =
           breaker.executeCallable(
-              () -> send(accountId, builder("/api/accounts/" + accountId).GET()));
+              () -> send(accountId, "/api/accounts/" + accountId, HttpRequest.Builder::GET));
       return switch (response.statusCode()) {
         case 200 -> {
           JsonNode account = JSON.readTree(response.body());
@@ -162,10 +161,12 @@ public class PaymentsClient {
                 HttpResponse<String> r =
                     send(
                         accountId,
-                        builder(path)
-                            .header("Idempotency-Key", key)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(json)));
+                        path,
+                        request ->
+                            request
+                                .header("Idempotency-Key", key)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json)));
                 if (r.statusCode() >= 500 || r.statusCode() == 429) {
                   throw new Transient("payment service answered " + r.statusCode());
                 }
@@ -177,21 +178,22 @@ public class PaymentsClient {
     }
   }
 
-  private HttpRequest.Builder builder(String path) {
-    return HttpRequest.newBuilder(URI.create("http://placeholder" + path))
-        .timeout(stepTimeout)
-        .header("Authorization", "Bearer " + identity.requireToken());
-  }
-
-  private HttpResponse<String> send(String accountId, HttpRequest.Builder request)
+  /**
+   * Sends {@code path} (shaped by {@code method}) to the account's instances in affinity order,
+   * moving on only when a connection was refused.
+   */
+  private HttpResponse<String> send(
+      String accountId, String path, java.util.function.Consumer<HttpRequest.Builder> method)
       throws Transient, InterruptedException {
-    List<URI> candidates = instances.byAffinity("payment-service", accountId);
     ConnectException refused = null;
-    for (URI base : candidates) {
-      HttpRequest built =
-          request.copy().uri(base.resolve(request.build().uri().getRawPath())).build();
+    for (URI base : instances.byAffinity("payment-service", accountId)) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(base.resolve(path))
+              .timeout(stepTimeout)
+              .header("Authorization", "Bearer " + identity.requireToken());
+      method.accept(request);
       try {
-        return http.send(built, HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       } catch (ConnectException e) {
         refused = e; // never arrived: the next instance may take it
       } catch (IOException e) {

@@ -101,28 +101,32 @@ public class PaymentService {
     Outcome outcome =
         leases.withLease(
             charge.accountId(),
-            token -> idempotency.execute(shard, request, db -> capture(db, id, charge, token)));
+            token ->
+                idempotency.execute(
+                    shard, request, db -> capture(db, id, charge, account.get().ownerId(), token)));
     if (!outcome.replayed()) {
       Failpoints.hit(CHARGE_COMMITTED);
     }
     return outcome;
   }
 
-  private StoredResponse capture(JdbcClient db, String id, Charge charge, long token) {
-    Account account = accounts.find(db, charge.accountId(), false).orElseThrow();
+  private StoredResponse capture(
+      JdbcClient db, String id, Charge charge, String ownerId, long token) {
+    // The payment row first (inserted, or locked if it exists), then the account: the lock order
+    // refunds use too.
     boolean fresh =
         payments.insert(
             db,
             id,
             charge.orderId(),
             charge.accountId(),
-            account.ownerId(),
+            ownerId,
             charge.amountCents(),
             charge.currency(),
             PaymentStatus.DECLINED,
             "PENDING_DECISION");
-    Payment existing = payments.find(db, id, true).orElseThrow();
     if (!fresh) {
+      Payment existing = payments.find(db, id, true).orElseThrow();
       if (existing.status() == PaymentStatus.VOIDED) {
         throw new PaymentRejections.PaymentVoided(id);
       }

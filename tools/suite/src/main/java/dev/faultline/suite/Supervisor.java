@@ -4,6 +4,7 @@ import dev.faultline.cluster.postgres.NodeStatus;
 import dev.faultline.cluster.process.LaunchSpec;
 import dev.faultline.cluster.process.PidFile;
 import dev.faultline.cluster.process.ProcessLauncher;
+import dev.faultline.cluster.process.ServiceJvm;
 import dev.faultline.cluster.process.Signals;
 import dev.faultline.cluster.zookeeper.PeerMode;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
@@ -15,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,20 +68,7 @@ final class Supervisor {
     if (!Files.exists(jar)) {
       throw new IOException(jar + " is missing: run ./mvnw -DskipTests package (bin/suite does)");
     }
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    // Small heaps and a serial collector: eight JVMs share two cores on a laptop-sized machine.
-    command.addAll(
-        List.of(
-            "-Xms64m",
-            "-Xmx384m",
-            "-XX:+UseSerialGC",
-            "-Xss512k",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Dfile.encoding=UTF-8",
-            "-jar",
-            jar.toString()));
-    command.addAll(service.args());
+    List<String> command = ServiceJvm.command(java, jar, service.args());
     return new LaunchSpec(
         service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
   }
