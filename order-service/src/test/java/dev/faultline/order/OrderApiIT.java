@@ -142,6 +142,16 @@ class OrderApiIT {
     assertThat(reused.statusCode()).isEqualTo(422);
     assertThat(problemType(reused)).isEqualTo("urn:faultline:problem:idempotency-key-reused");
     // Keys are scoped to the caller: another customer's identical key is another request.
+    String eve = "eve-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> evesOrder =
+        http.keyed(
+            "/api/orders",
+            TestTokens.customer(eve),
+            key,
+            orderBody(eve, openAccount(eve, "EUR", 1000), "EUR", 3, 100));
+    assertThat(evesOrder.statusCode()).as(evesOrder.body()).isEqualTo(201);
+    assertThat(evesOrder.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(JSON.readTree(evesOrder.body()).get("customerId").asString()).isEqualTo(eve);
     assertThat(orderCount(bob)).isEqualTo(1);
     assertThat(balance(bobs)).isEqualTo(4900);
     assertThat(http.get("/actuator/prometheus", null).body())
