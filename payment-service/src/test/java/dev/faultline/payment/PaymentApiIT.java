@@ -413,7 +413,10 @@ class PaymentApiIT {
         .asLong();
   }
 
-  /** The ledger's invariants: entries sum to zero, and each balance is its entries' sum. */
+  /**
+   * The ledger's invariants: entries sum to zero, each balance is its entries' sum, and every
+   * movement of a balance carries its lease's fencing token, never lower than an earlier one's.
+   */
   private void assertLedgerBalances() {
     shards.read(
         0,
@@ -431,6 +434,16 @@ class PaymentApiIT {
                               + " e.account_id = a.id)")
                       .query(Long.class)
                       .single())
+              .isZero();
+          assertThat(
+                  db.sql(
+                          "select count(*) from (select kind, fence_token, fence_token < lag("
+                              + "fence_token) over (partition by account_id order by id) as back"
+                              + " from ledger_entries where account_id not like '@%') e"
+                              + " where back or (kind <> 'OPENING' and fence_token = 0)")
+                      .query(Long.class)
+                      .single())
+              .as("ledger entries out of fencing-token order, or moved without a lease")
               .isZero();
           return null;
         });

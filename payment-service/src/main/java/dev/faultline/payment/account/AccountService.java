@@ -73,7 +73,7 @@ public class AccountService {
             throw new KeyReused();
           }
           if (body.initialBalanceCents() > 0) {
-            ledger.post(db, id, MovementKind.OPENING, id, body.initialBalanceCents());
+            ledger.post(db, id, MovementKind.OPENING, id, body.initialBalanceCents(), 0);
           }
           Account account = accounts.find(db, id, false).orElseThrow();
           return idempotency
@@ -158,7 +158,12 @@ public class AccountService {
                   }
                   Account after = accounts.move(db, id, body.amountCents(), token);
                   ledger.post(
-                      db, "dep_" + UUID.randomUUID(), MovementKind.DEPOSIT, id, body.amountCents());
+                      db,
+                      "dep_" + UUID.randomUUID(),
+                      MovementKind.DEPOSIT,
+                      id,
+                      body.amountCents(),
+                      token);
                   return idempotency
                       .responses()
                       .json(201, after, Map.of(HttpHeaders.ETAG, after.etag()));

@@ -20,22 +20,29 @@ public class Ledger {
 
   /**
    * Records {@code amountCents} (positive: credits the account; negative: debits it) under the
-   * movement's ID; the ID is unique per account, so a movement cannot be posted twice.
+   * movement's ID; the ID is unique per account, so a movement cannot be posted twice. {@code
+   * fenceToken} is the lease token the balance moved under (0 for an opening).
    */
   public void post(
-      JdbcClient db, String movementId, MovementKind kind, String accountId, long amountCents) {
+      JdbcClient db,
+      String movementId,
+      MovementKind kind,
+      String accountId,
+      long amountCents,
+      long fenceToken) {
     if (amountCents == 0) {
       throw new IllegalArgumentException("a movement moves money");
     }
     db.sql(
-            "insert into ledger_entries (movement_id, kind, account_id, amount_cents)"
-                + " values (:movement, :kind, :account, :amount),"
-                + " (:movement, :kind, :counter, -:amount)")
+            "insert into ledger_entries (movement_id, kind, account_id, amount_cents, fence_token)"
+                + " values (:movement, :kind, :account, :amount, :token),"
+                + " (:movement, :kind, :counter, -:amount, :token)")
         .param("movement", movementId)
         .param("kind", kind.name())
         .param("account", accountId)
         .param("counter", kind.counterAccount())
         .param("amount", amountCents)
+        .param("token", fenceToken)
         .update();
   }
 

@@ -142,7 +142,7 @@ public class PaymentService {
           .update();
     } else {
       accounts.move(db, charge.accountId(), -charge.amountCents(), token);
-      ledger.post(db, id, MovementKind.CHARGE, charge.accountId(), -charge.amountCents());
+      ledger.post(db, id, MovementKind.CHARGE, charge.accountId(), -charge.amountCents(), token);
       db.sql("update payments set status = 'CAPTURED', decline_reason = null where id = ?")
           .param(id)
           .update();
@@ -204,7 +204,7 @@ public class PaymentService {
                   String refundId = "ref_" + UUID.randomUUID();
                   if (amount > 0) {
                     accounts.move(db, accountId, amount, token);
-                    ledger.post(db, refundId, MovementKind.REFUND, accountId, amount);
+                    ledger.post(db, refundId, MovementKind.REFUND, accountId, amount, token);
                     payment = payments.refunded(db, id, amount);
                   }
                   payments.recordRefund(db, refundId, id, amount);
