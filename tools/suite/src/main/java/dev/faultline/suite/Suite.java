@@ -487,6 +487,8 @@ public final class Suite {
         token [--customer ID] [--admin] [--ttl-hours H]
                                     print a bearer token for the local suite
         down [--purge]              stop everything; --purge also deletes the data
+        drill [--duration 2m] [--faults services,pg,zk] [--seed N]
+                                    chaos drill: load, faults, invariant check (drill --help)
 
       NAME: zk-1..3, pg-shard-{0,1}-{primary,replica}, shard-router-1, lock-service-{1,2},
             order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway)

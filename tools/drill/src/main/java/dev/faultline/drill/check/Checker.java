@@ -15,8 +15,11 @@ import java.util.Set;
  * per order and per shard, how long a saga may stay open, and what lock safety means.
  *
  * <ol>
- *   <li>{@value #LOST}: every acknowledged order exists, and one acknowledged CONFIRMED is not
- *       REJECTED later (a stale read or a lost update);
+ *   <li>{@value #LOST}: every acknowledged order exists, in the databases and through the API; one
+ *       acknowledged CONFIRMED is not REJECTED later (a stale read or a lost update); an
+ *       acknowledged cancel ends CANCELLED; every acknowledged deposit is in its account's ledger;
+ *       and no deposit is there twice (deposits in the ledger add up to between the acknowledged
+ *       ones and those plus the ones whose outcome the client never learned);
  *   <li>{@value #MONEY}: per terminal order, captured - refunded is its total if CONFIRMED, else 0
  *       (no double charge, no charge of a rejected or cancelled order, no lost refund);
  *   <li>{@value #LEDGER}: the ledger sums to zero on every shard and every balance equals its
@@ -41,6 +44,8 @@ public final class Checker {
   public static List<Violation> check(History history, Observed observed, Duration sagaBound) {
     List<Violation> violations = new ArrayList<>();
     acknowledgedOrders(history, observed, violations);
+    acknowledgedCancels(history, observed, violations);
+    deposits(history, observed, violations);
     moneyPerOrder(observed, violations);
     ledger(observed, violations);
     sagas(observed, sagaBound, violations);
@@ -69,8 +74,75 @@ public final class Checker {
       } else if ("CONFIRMED".equals(op.result("status")) && order.status().equals("REJECTED")) {
         violations.add(
             new Violation(LOST, "order " + id + " was acknowledged CONFIRMED but is now REJECTED"));
+      } else if (Observed.MISSING.equals(observed.apiStatus().get(id))) {
+        violations.add(
+            new Violation(LOST, "order " + id + " is in its database but the API answers 404"));
       }
     }
+  }
+
+  private static void acknowledgedCancels(
+      History history, Observed observed, List<Violation> violations) {
+    for (History.Operation op : history.operations()) {
+      if (!op.kind().equals("cancel-order") || !op.is(Event.Outcome.OK)) {
+        continue;
+      }
+      String id = op.invoke().args().get("id");
+      Observed.OrderState order = observed.orders().get(id);
+      if (order != null && !order.status().equals("CANCELLED")) {
+        violations.add(
+            new Violation(
+                LOST,
+                "order "
+                    + id
+                    + ": its cancel was acknowledged (op "
+                    + op.invoke().op()
+                    + ") but it ended "
+                    + order.status()));
+      }
+    }
+  }
+
+  /** Per account: acknowledged &lt;= deposited &lt;= acknowledged + unknown (nothing twice). */
+  private static void deposits(History history, Observed observed, List<Violation> violations) {
+    Map<String, long[]> asked = new HashMap<>(); // account -> {acknowledged, unknown}
+    for (History.Operation op : history.operations()) {
+      if (!op.kind().equals("deposit") || op.is(Event.Outcome.FAIL)) {
+        continue;
+      }
+      long cents = Long.parseLong(op.invoke().args().get("amountCents"));
+      long[] sums = asked.computeIfAbsent(op.invoke().args().get("account"), a -> new long[2]);
+      sums[op.is(Event.Outcome.OK) ? 0 : 1] += cents;
+    }
+    asked.forEach(
+        (account, sums) -> {
+          Long deposited = observed.depositedCents().get(account);
+          if (deposited == null) {
+            return;
+          }
+          if (deposited < sums[0]) {
+            violations.add(
+                new Violation(
+                    LOST,
+                    "account "
+                        + account
+                        + ": "
+                        + sums[0]
+                        + " cents of deposits were acknowledged, the ledger holds "
+                        + deposited));
+          } else if (deposited > sums[0] + sums[1]) {
+            violations.add(
+                new Violation(
+                    MONEY,
+                    "account "
+                        + account
+                        + ": the ledger holds "
+                        + deposited
+                        + " cents of deposits, more than the "
+                        + (sums[0] + sums[1])
+                        + " ever asked for (a deposit applied twice)"));
+          }
+        });
   }
 
   private static void moneyPerOrder(Observed observed, List<Violation> violations) {

@@ -6,22 +6,32 @@ import java.util.Map;
 /**
  * What the checker reads from the API and the databases once the faults stop and the suite settles.
  *
- * @param orders every order, by ID
+ * @param orders every order in the databases, by ID
+ * @param apiStatus what the API (through the gateway) answers for each acknowledged order: its
+ *     status, or {@link #MISSING} for a 404
  * @param payments each order's own payment (on the order's account), by order ID
+ * @param depositedCents per account the drill deposited to: the sum of its deposit entries
  * @param shards per shard: the ledger's sum and how many balances differ from their entries
  * @param openSagas sagas not terminal, with their age
  * @param fencedWrites writes the drill made under leases, in the order storage committed them
  */
 public record Observed(
     Map<String, OrderState> orders,
+    Map<String, String> apiStatus,
     Map<String, PaymentState> payments,
+    Map<String, Long> depositedCents,
     List<ShardMoney> shards,
     List<OpenSaga> openSagas,
     List<FencedWrite> fencedWrites) {
 
+  /** What {@link #apiStatus} holds for an order the API does not find. */
+  public static final String MISSING = "MISSING";
+
   public Observed {
     orders = Map.copyOf(orders);
+    apiStatus = Map.copyOf(apiStatus);
     payments = Map.copyOf(payments);
+    depositedCents = Map.copyOf(depositedCents);
     shards = List.copyOf(shards);
     openSagas = List.copyOf(openSagas);
     fencedWrites = List.copyOf(fencedWrites);

@@ -18,7 +18,9 @@ class CheckerTests {
 
   private final List<Event> events = new ArrayList<>();
   private final Map<String, Observed.OrderState> orders = new HashMap<>();
+  private final Map<String, String> apiStatus = new HashMap<>();
   private final Map<String, Observed.PaymentState> payments = new HashMap<>();
+  private final Map<String, Long> deposited = new HashMap<>();
   private final List<Observed.ShardMoney> shards =
       new ArrayList<>(List.of(new Observed.ShardMoney(0, 0, 0), new Observed.ShardMoney(1, 0, 0)));
   private final List<Observed.OpenSaga> openSagas = new ArrayList<>();
@@ -153,11 +155,53 @@ class CheckerTests {
         .satisfies(v -> assertThat(v.detail()).contains("token 11").contains("12"));
   }
 
+  @Test
+  void anOrderTheApiCannotFindIsCaught() {
+    confirmedOrder("o-1", 1200);
+    apiStatus.put("o-1", Observed.MISSING);
+
+    assertThat(check()).singleElement().satisfies(v -> assertThat(v.detail()).contains("404"));
+  }
+
+  @Test
+  void anAcknowledgedCancelThatDidNotHappenIsCaught() {
+    confirmedOrder("o-1", 1200);
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "cancel-order", 100, Map.of("id", "o-1")));
+    events.add(new Event.Complete(op, Outcome.OK, 120, Map.of("status", "REFUNDING")));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOST);
+              assertThat(v.detail()).contains("cancel").contains("CONFIRMED");
+            });
+  }
+
+  @Test
+  void depositsAreNeitherLostNorAppliedTwice() {
+    deposit("acc-1", 500, Outcome.OK);
+    deposit("acc-1", 300, Outcome.UNKNOWN); // may or may not have happened
+    deposit("acc-1", 200, Outcome.FAIL); // did not happen
+    deposit("acc-2", 700, Outcome.OK);
+    deposit("acc-3", 100, Outcome.OK);
+    deposited.put("acc-1", 800L); // the unknown one happened: fine
+    deposited.put("acc-2", 0L); // lost
+    deposited.put("acc-3", 200L); // applied twice
+
+    assertThat(check())
+        .extracting(v -> v.check() + " " + v.detail().substring(0, 13))
+        .containsExactlyInAnyOrder("lost account acc-2", "money account acc-3");
+  }
+
   // --- building histories ---------------------------------------------------------------------
 
   private List<Violation> check() {
     return Checker.check(
-        new History(events), new Observed(orders, payments, shards, openSagas, writes), BOUND);
+        new History(events),
+        new Observed(orders, apiStatus, payments, deposited, shards, openSagas, writes),
+        BOUND);
   }
 
   private List<String> checks() {
@@ -186,6 +230,14 @@ class CheckerTests {
     acknowledged(id, "CONFIRMED");
     orders.put(id, new Observed.OrderState(id, "CANCELLED", cents));
     payments.put(id, new Observed.PaymentState(id, "REFUNDED", cents, cents));
+  }
+
+  private void deposit(String account, long cents, Outcome outcome) {
+    long op = nextOp++;
+    events.add(
+        new Event.Invoke(
+            op, "deposit", op * 10, Map.of("account", account, "amountCents", "" + cents)));
+    events.add(new Event.Complete(op, outcome, op * 10 + 5, Map.of()));
   }
 
   private void lease(String lock, String leaseId, long sent, long granted, long ttl) {

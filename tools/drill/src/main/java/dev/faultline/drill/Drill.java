@@ -1,0 +1,196 @@
+package dev.faultline.drill;
+
+import dev.faultline.drill.check.Checker;
+import dev.faultline.drill.check.Observed;
+import dev.faultline.drill.check.Violation;
+import dev.faultline.drill.fault.FaultRunner;
+import dev.faultline.drill.fault.LocalSuiteFaults;
+import dev.faultline.drill.fault.Schedule;
+import dev.faultline.drill.history.History;
+import dev.faultline.drill.history.HistoryLog;
+import dev.faultline.drill.load.FencedRegister;
+import dev.faultline.drill.load.Gateway;
+import dev.faultline.drill.load.Workload;
+import dev.faultline.drill.observe.SuiteObserver;
+import dev.faultline.drill.report.Analysis;
+import dev.faultline.drill.report.DrillReport;
+import dev.faultline.drill.report.HtmlReport;
+import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.drill.suite.ShardPrimary;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code bin/suite drill}: load through the gateway, faults on a seeded schedule, then, once the
+ * suite settles, the invariant check over the recorded history and the observed end state. See
+ * {@link DrillOptions#USAGE}.
+ */
+public final class Drill {
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private final DrillOptions options;
+  private final LocalSuite suite;
+  private final PrintStream out;
+
+  Drill(DrillOptions options, LocalSuite suite, PrintStream out) {
+    this.options = options;
+    this.suite = suite;
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(DrillOptions.USAGE);
+      System.exit(0);
+    }
+    int exit;
+    try {
+      DrillOptions options = DrillOptions.parse(List.of(args));
+      exit = new Drill(options, LocalSuite.fromEnvironment(), System.out).run();
+    } catch (IllegalArgumentException e) {
+      System.err.println("drill: " + e.getMessage() + "\n\n" + DrillOptions.USAGE);
+      exit = 2;
+    } catch (Exception e) {
+      System.out.println("drill: ERROR " + e.getMessage());
+      exit = 3;
+    }
+    System.exit(exit);
+  }
+
+  int run() throws Exception {
+    Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    String id = ID.format(started) + "-s" + options.seed();
+    Path dir = suite.drills().resolve(id);
+    Gateway gateway = new Gateway(suite.gateway());
+    String admin = suite.token("drill-admin", true);
+    LocalSuiteFaults faults = new LocalSuiteFaults(suite, gateway, admin);
+    if (!faults.steady()) {
+      throw new IllegalStateException(
+          "the suite is not steady (every process healthy, every shard SYNC): see bin/suite status");
+    }
+    List<Schedule.Planned> plan = Schedule.plan(options.faults(), options.seed(), 20);
+    say(
+        "drill %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
+        id,
+        human(options.duration()),
+        options.rate(),
+        options.clients(),
+        String.join(",", options.faults()),
+        options.seed());
+    say("history and reports in %s", dir);
+
+    try (HistoryLog history = HistoryLog.create(dir.resolve("history.jsonl"))) {
+      ShardPrimary shard0 = new ShardPrimary(suite, gateway, admin, 0);
+      FencedRegister register = new FencedRegister(suite, shard0, id);
+      register.create();
+      String run = Long.toString(started.getEpochSecond(), 36);
+      Workload workload =
+          new Workload(
+              new Workload.Settings(options.clients(), options.rate(), options.seed(), run),
+              gateway,
+              history,
+              register,
+              customer -> suite.token(customer, false));
+      workload.openAccounts();
+
+      long loadEnd = history.now() + options.duration().toMillis();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<FaultRunner.Struck> struck;
+      FaultRunner runner = new FaultRunner(faults, history, out);
+      try (ExecutorService load = Executors.newSingleThreadExecutor()) {
+        Future<?> running =
+            load.submit(
+                () -> {
+                  workload.run(() -> !stop.get());
+                  return null;
+                });
+        try {
+          struck = runner.run(plan, history.now() + options.warmup().toMillis(), loadEnd);
+          while (history.now() < loadEnd && !running.isDone()) {
+            Thread.sleep(200);
+          }
+        } finally {
+          stop.set(true);
+        }
+        running.get();
+      }
+      Instant quietSince = Instant.now();
+      say(
+          "load stopped after %d operations; waiting for the suite to settle",
+          history.history().operations().size());
+      runner.awaitSteady("the load");
+      SuiteObserver observer = new SuiteObserver(suite, gateway, admin);
+      Duration settled = observer.awaitSagasTerminal(options.sagaBound());
+      History recorded = history.history();
+      Observed observed = observer.observe(recorded, workload.accounts(), id, quietSince);
+      List<Violation> violations = Checker.check(recorded, observed, options.sagaBound());
+
+      Analysis analysis = Analysis.of(recorded, struck);
+      Map<String, List<String>> checks = DrillReport.byCheck(violations);
+      Path html = dir.resolve("report.html");
+      String verdict = DrillReport.verdict(checks, analysis, struck.size(), html);
+      DrillReport report =
+          new DrillReport(
+              id,
+              started.toString(),
+              options.asMap(),
+              plan.subList(0, Math.min(plan.size(), struck.size())),
+              struck,
+              analysis,
+              settled.toMillis(),
+              checks,
+              violations.size(),
+              verdict);
+      report.writeJson(dir.resolve("report.json"));
+      HtmlReport.write(report, html);
+      summary(observed, checks, analysis);
+      out.println(verdict);
+      return violations.isEmpty() ? 0 : 1;
+    }
+  }
+
+  private void summary(Observed observed, Map<String, List<String>> checks, Analysis analysis) {
+    say(
+        "observed %d orders, %d sagas still open, %d fenced writes, %d shards",
+        observed.orders().size(),
+        observed.openSagas().size(),
+        observed.fencedWrites().size(),
+        observed.shards().size());
+    analysis
+        .byGroup()
+        .forEach(
+            (group, impact) ->
+                say(
+                    "  %-16s %d faults: clients saw errors for at most %.1f s; restart at most %.1f s",
+                    group,
+                    impact.faults(),
+                    impact.maxErrorsForMs() / 1e3,
+                    impact.maxRestartMs() / 1e3));
+    checks.forEach(
+        (name, found) -> {
+          say("  check %-7s %s", name, found.isEmpty() ? "pass" : found.size() + " violations");
+          found.stream().limit(10).forEach(v -> say("      %s", v));
+        });
+  }
+
+  private void say(String format, Object... args) {
+    out.printf(Locale.ROOT, "drill: " + format + "%n", args);
+    out.flush();
+  }
+
+  private static String human(Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+  }
+}

@@ -1,0 +1,140 @@
+package dev.faultline.drill;
+
+import dev.faultline.drill.fault.Schedule;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code bin/suite drill} options. Bounded on purpose: a drill is at most an hour of at most 100
+ * operations a second from at most 32 clients.
+ *
+ * @param duration how long the load runs (faults strike within it, after {@code warmup})
+ * @param faults the fault groups to draw from
+ * @param faultSpec {@code --faults} as given
+ * @param seed the fault plan's and the workload's seed
+ * @param rate client actions started per second, all clients together (a lock cycle is 3-5 ops)
+ * @param clients concurrent clients (one customer and account each)
+ * @param sagaBound how long after the load stops every saga must be terminal
+ * @param warmup load before the first fault
+ */
+record DrillOptions(
+    Duration duration,
+    Set<String> faults,
+    String faultSpec,
+    long seed,
+    double rate,
+    int clients,
+    Duration sagaBound,
+    Duration warmup) {
+
+  static final String USAGE =
+      """
+      usage: bin/suite drill [--duration 2m] [--faults services,pg,zk] [--seed N]
+                             [--rate 10] [--clients 6] [--saga-bound 60s] [--warmup 10s]
+
+        --duration    how long the load runs; faults strike within it (30s .. 1h)
+        --faults      what to kill, one at a time: kinds services, pg, zk, or groups
+                      order-service, payment-service, lock-service, shard-router
+        --seed        makes the fault plan and the workload repeatable (random if not given)
+        --rate        client actions started per second, all clients together (1 .. 100);
+                      an action is one operation, or 3 to 5 for a lock cycle
+        --clients     concurrent clients, each a customer with its own account (1 .. 32)
+        --saga-bound  every saga must be terminal this long after the load stops
+        --warmup      load before the first fault
+
+      The last line is `drill: PASS ...` or `drill: FAIL ...`; the exit status is non-zero on FAIL.
+      History and reports: $SUITE_HOME/drills/<id>/ (history.jsonl, report.json, report.html).
+      """;
+
+  static DrillOptions parse(List<String> args) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String name = args.get(i);
+      if (!name.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected '" + name + "'");
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      given.put(name.substring(2), args.get(++i));
+    }
+    for (String name : given.keySet()) {
+      if (!List.of("duration", "faults", "seed", "rate", "clients", "saga-bound", "warmup")
+          .contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name);
+      }
+    }
+    String faultSpec = given.getOrDefault("faults", "services,pg,zk");
+    Duration duration = duration("duration", given.getOrDefault("duration", "2m"));
+    if (duration.compareTo(Duration.ofSeconds(30)) < 0
+        || duration.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("--duration must be between 30s and 1h");
+    }
+    double rate = number("rate", given.getOrDefault("rate", "10"), 1, 100);
+    int clients = (int) number("clients", given.getOrDefault("clients", "6"), 1, 32);
+    long seed =
+        given.containsKey("seed")
+            ? (long) number("seed", given.get("seed"), Long.MIN_VALUE, Long.MAX_VALUE)
+            : ThreadLocalRandom.current().nextInt(1, 1_000_000);
+    return new DrillOptions(
+        duration,
+        Schedule.groups(faultSpec),
+        faultSpec,
+        seed,
+        rate,
+        clients,
+        duration("saga-bound", given.getOrDefault("saga-bound", "60s")),
+        duration("warmup", given.getOrDefault("warmup", "10s")));
+  }
+
+  /** As the report shows them (and as they would be typed again). */
+  Map<String, Object> asMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("duration", duration.toSeconds() + "s");
+    map.put("faults", faultSpec);
+    map.put("seed", seed);
+    map.put("rate", rate);
+    map.put("clients", clients);
+    map.put("saga-bound", sagaBound.toSeconds() + "s");
+    map.put("warmup", warmup.toSeconds() + "s");
+    return map;
+  }
+
+  /** {@code 90s}, {@code 2m}, {@code 1h}, or an ISO-8601 duration. */
+  static Duration duration(String option, String text) {
+    try {
+      String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+      if (t.startsWith("p")) {
+        return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--" + option + ": '" + text + "' is not a duration (like 90s, 2m, 1h)");
+    }
+  }
+
+  private static double number(String option, String text, double min, double max) {
+    double value;
+    try {
+      value = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + option + " needs a number, got '" + text + "'");
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          "--" + option + " must be between " + (long) min + " and " + (long) max);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.faultline.drill.fault;
+
+/**
+ * How a drill injects its faults and learns they are over, kept to these three calls so the same
+ * drill can drive the local suite ({@link LocalSuiteFaults}: SIGKILL and restart through {@code
+ * bin/suite}) or a Kubernetes cluster ({@code kubectl delete pod}, then wait for the replacement).
+ */
+public interface FaultActions {
+  /** Which instance a fault on {@code target} kills now (a role resolves to its holder). */
+  String resolve(Target target) throws Exception;
+
+  /** Kills {@code instance} at once (no graceful stop), returning when it is gone. */
+  void kill(String instance) throws Exception;
+
+  /** Brings {@code instance} back, or waits until its replacement serves; returns when it does. */
+  void restore(String instance) throws Exception;
+
+  /**
+   * True when every instance is up and healthy and every shard replicates synchronously again: the
+   * state the next fault may start from.
+   */
+  boolean steady() throws Exception;
+}

@@ -1,0 +1,85 @@
+package dev.faultline.drill.fault;
+
+import dev.faultline.cluster.process.Signals;
+import dev.faultline.drill.load.Gateway;
+import dev.faultline.drill.suite.LocalSuite;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Faults on the local suite: a SIGKILL to the process {@code bin/suite status} names, as a pod kill
+ * is; {@code bin/suite start NAME} brings it back (a former primary is rewound and rejoins as a
+ * replica) and returns once it is healthy. A shard's primary is resolved through the router's
+ * published topology at the moment of the kill, so after a failover the drill kills the new one.
+ */
+public final class LocalSuiteFaults implements FaultActions {
+  private final LocalSuite suite;
+  private final Gateway gateway;
+  private final String adminToken;
+
+  public LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminToken) {
+    this.suite = suite;
+    this.gateway = gateway;
+    this.adminToken = adminToken;
+  }
+
+  @Override
+  public String resolve(Target target) throws Exception {
+    if (target.kind() != FaultKind.PG) {
+      return target.name();
+    }
+    int shard = Integer.parseInt(target.name().replaceAll("\\D+", ""));
+    String primary = suite.primaries(gateway, adminToken).get(shard);
+    int port = Integer.parseInt(primary.substring(primary.lastIndexOf(':') + 1));
+    return suite.status().stream()
+        .filter(p -> p.port() == port)
+        .map(LocalSuite.Process::name)
+        .findFirst()
+        .orElseThrow(() -> new IOException("no suite process listens on " + primary));
+  }
+
+  /**
+   * SIGKILL, as {@code bin/suite kill} sends it, but from this process: the history's kill mark is
+   * then the moment of the signal, not a JVM start earlier.
+   */
+  @Override
+  public void kill(String instance) throws Exception {
+    LocalSuite.Process process =
+        suite.status().stream()
+            .filter(p -> p.name().equals(instance))
+            .findFirst()
+            .orElseThrow(() -> new IOException("no suite process " + instance));
+    ProcessHandle handle =
+        process.pid() == null ? null : ProcessHandle.of(process.pid()).orElse(null);
+    if (handle == null) {
+      throw new IOException(instance + " is not running: nothing to kill");
+    }
+    Signals.kill(handle);
+    Signals.awaitExit(handle, Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void restore(String instance) throws Exception {
+    suite.suite(Duration.ofMinutes(5), "start", instance);
+  }
+
+  @Override
+  public boolean steady() throws Exception {
+    List<LocalSuite.Process> processes = suite.status();
+    if (!processes.stream().allMatch(LocalSuite.Process::healthy)) {
+      return false;
+    }
+    Gateway.Answer shards = gateway.get("/api/shards", adminToken);
+    if (!shards.ok() || shards.body() == null) {
+      return false;
+    }
+    for (JsonNode shard : shards.body().get("shards")) {
+      if (!"SYNC".equals(shard.get("state").asString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
