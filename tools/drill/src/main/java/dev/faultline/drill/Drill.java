@@ -57,6 +57,14 @@ public final class Drill {
     }
     int exit;
     try {
+      if (args.length == 2 && args[0].equals("--render")) {
+        // Draws a finished drill's report.html again from its report.json.
+        Path dir = Path.of(args[1]);
+        HtmlReport.write(
+            DrillReport.readJson(dir.resolve("report.json")), dir.resolve("report.html"));
+        System.out.println("drill: wrote " + dir.resolve("report.html"));
+        System.exit(0);
+      }
       DrillOptions options = DrillOptions.parse(List.of(args));
       exit = new Drill(options, LocalSuite.fromEnvironment(), System.out).run();
     } catch (IllegalArgumentException e) {
@@ -76,10 +84,7 @@ public final class Drill {
     Gateway gateway = new Gateway(suite.gateway());
     String admin = suite.token("drill-admin", true);
     LocalSuiteFaults faults = new LocalSuiteFaults(suite, gateway, admin);
-    if (!faults.steady()) {
-      throw new IllegalStateException(
-          "the suite is not steady (every process healthy, every shard SYNC): see bin/suite status");
-    }
+    awaitSteady(faults);
     List<Schedule.Planned> plan = Schedule.plan(options.faults(), options.seed(), 20);
     say(
         "drill %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
@@ -158,6 +163,27 @@ public final class Drill {
       summary(observed, checks, analysis);
       out.println(verdict);
       return violations.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** A drill starts from a steady suite; one just recovering from a fault gets two minutes. */
+  private void awaitSteady(LocalSuiteFaults faults) throws Exception {
+    if (suite.status().stream().allMatch(p -> p.pid() == null)) {
+      throw new IllegalStateException("the suite is not running: start it with bin/suite up");
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    boolean said = false;
+    while (!faults.steady()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the suite is not steady (every process healthy, every shard SYNC) after 2 minutes:"
+                + " see bin/suite status");
+      }
+      if (!said) {
+        say("waiting for the suite to be steady (every process healthy, every shard SYNC)");
+        said = true;
+      }
+      Thread.sleep(1_000);
     }
   }
 

@@ -48,6 +48,7 @@ record DrillOptions(
 
       The last line is `drill: PASS ...` or `drill: FAIL ...`; the exit status is non-zero on FAIL.
       History and reports: $SUITE_HOME/drills/<id>/ (history.jsonl, report.json, report.html).
+      bin/suite drill --render DIR draws DIR/report.html again from DIR/report.json.
       """;
 
   static DrillOptions parse(List<String> args) {

@@ -73,6 +73,11 @@ public record DrillReport(
     return "drill: FAIL " + violations + " violations (" + which + "); " + figures;
   }
 
+  /** Reads a {@code report.json} back (to draw its page again). */
+  public static DrillReport readJson(Path file) throws IOException {
+    return JsonMapper.builder().build().readValue(file.toFile(), DrillReport.class);
+  }
+
   public void writeJson(Path file) throws IOException {
     Files.writeString(
         file,

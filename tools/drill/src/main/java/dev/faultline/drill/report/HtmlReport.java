@@ -17,7 +17,7 @@ public final class HtmlReport {
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 230;
   private static final int LEFT = 56;
-  private static final int RIGHT = 16;
+  private static final int RIGHT = 30;
   private static final int TOP = 26;
   private static final int BOTTOM = 30;
   private static final String[] BAND_COLORS = {
@@ -337,7 +337,7 @@ public final class HtmlReport {
               x0 + 2,
               TOP - 4 - (i++ % 2) * 11 + 11,
               color,
-              esc(shortName(f.instance()))));
+              esc(label(f))));
     }
   }
 
@@ -418,11 +418,12 @@ public final class HtmlReport {
     return 10 * p;
   }
 
-  private static String shortName(String instance) {
-    return instance
-        .replace("-service-", "-")
-        .replace("pg-shard-", "pg")
-        .replace("shard-router-", "router-");
+  /** A band's label: the instance, shortened; a primary by its shard (names are birth roles). */
+  private static String label(FaultRunner.Struck f) {
+    if (f.target().group().equals("pg-primary")) {
+      return f.target().name().replace("pg-shard-", "pg").replace("-primary", " primary");
+    }
+    return f.instance().replace("-service-", "-").replace("shard-router-", "router-");
   }
 
   private static void card(StringBuilder h, String value, String label) {

@@ -1,0 +1,39 @@
+package dev.faultline.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DrillOptionsTests {
+
+  @Test
+  void defaultsAreTheContractsAndOptionsParse() {
+    DrillOptions defaults = DrillOptions.parse(List.of());
+    assertThat(defaults.duration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(defaults.faults()).hasSize(6);
+
+    DrillOptions given =
+        DrillOptions.parse(List.of("--duration", "90s", "--faults", "pg,zk", "--seed", "7"));
+    assertThat(given.duration()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(given.faults()).containsExactly("pg-primary", "zookeeper");
+    assertThat(given.seed()).isEqualTo(7);
+    assertThat(DrillOptions.duration("x", "PT3M")).isEqualTo(Duration.ofMinutes(3));
+  }
+
+  @Test
+  void badOptionsAreRefusedWithWhatIsWrong() {
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--duration", "5s")))
+        .hasMessageContaining("between 30s and 1h");
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--duration", "soon")))
+        .hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--rate", "1000")))
+        .hasMessageContaining("--rate must be between 1 and 100");
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--seed")))
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--chaos", "max")))
+        .hasMessageContaining("unknown option --chaos");
+  }
+}
