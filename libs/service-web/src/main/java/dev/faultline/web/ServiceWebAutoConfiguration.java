@@ -3,6 +3,7 @@ package dev.faultline.web;
 import dev.faultline.web.caller.CallerArgumentResolver;
 import dev.faultline.web.calls.ServiceIdentity;
 import dev.faultline.web.calls.ServiceInstances;
+import dev.faultline.web.discovery.RestartSafeRegistration;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
 import dev.faultline.web.problem.ProblemErrorController;
 import dev.faultline.web.problem.ProblemResponses;
@@ -29,6 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
 @EnableConfigurationProperties(ServiceIdentity.class)
 public class ServiceWebAutoConfiguration {
+
+  /** Static: a post-processor must exist before the beans it wraps. */
+  @Bean
+  static RestartSafeRegistration restartSafeRegistration() {
+    return new RestartSafeRegistration();
+  }
 
   @Bean
   ServiceInstances serviceInstances(DiscoveryClient discovery) {
