@@ -175,9 +175,16 @@ public final class Drill {
     boolean said = false;
     while (!faults.steady()) {
       if (System.nanoTime() > deadline) {
+        List<String> unhealthy =
+            suite.status().stream()
+                .filter(p -> !p.healthy())
+                .map(LocalSuite.Process::name)
+                .toList();
         throw new IllegalStateException(
-            "the suite is not steady (every process healthy, every shard SYNC) after 2 minutes:"
-                + " see bin/suite status");
+            "the suite is not steady (every process healthy, every shard SYNC) after 2 minutes;"
+                + (unhealthy.isEmpty()
+                    ? " a shard is not SYNC (GET /api/shards)"
+                    : " not healthy: " + String.join(", ", unhealthy) + " (bin/suite start NAME)"));
       }
       if (!said) {
         say("waiting for the suite to be steady (every process healthy, every shard SYNC)");
