@@ -13,8 +13,9 @@ import java.sql.Statement;
  * The storage the drill's lock holders write to: a table on shard 0's current primary (so it is
  * replicated and fails over with it) that accepts a write only if its fencing token is not lower
  * than the newest it accepted for that resource, in one statement, as {@code StorageFence} does for
- * accounts. Every attempt is logged with its verdict, in commit order per resource (the fence row's
- * lock is held until commit, and the log's sequence is drawn under it), for the checker.
+ * accounts. Every attempt is logged with its verdict, in commit order per resource (the upsert
+ * locks the fence row even when its WHERE refuses the update, the lock is held until commit, and
+ * the log's sequence is drawn under it), for the checker.
  */
 public final class FencedRegister {
   private final LocalSuite suite;
@@ -68,14 +69,6 @@ public final class FencedRegister {
         fence.setLong(2, token);
         try (ResultSet rs = fence.executeQuery()) {
           accepted = rs.next();
-        }
-      }
-      if (!accepted) {
-        // Refused: lock the row anyway so the log's order is the fence's order.
-        try (PreparedStatement lock =
-            db.prepareStatement("select token from drill.fences where resource = ? for update")) {
-          lock.setString(1, resource);
-          lock.executeQuery().close();
         }
       }
       try (PreparedStatement log =

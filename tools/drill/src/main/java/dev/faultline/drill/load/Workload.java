@@ -297,7 +297,7 @@ public final class Workload {
       result.put("http", Integer.toString(answer.status()));
       result.put("attempts", Integer.toString(answer.attempts()));
       if (answer.ok()) {
-        fields.forEach((k, v) -> result.put(k, v));
+        result.putAll(fields);
       } else {
         result.put("reason", answer.reason());
       }

@@ -171,14 +171,19 @@ public final class SuiteObserver {
         payments,
         deposited,
         shards,
-        openSagas(quietSince),
+        openSagas(primaries, quietSince),
         writes);
   }
 
   /** Sagas not terminal, with how long they have been open (counted from no earlier than since). */
   public List<Observed.OpenSaga> openSagas(Instant since) throws Exception {
+    return openSagas(suite.primaries(gateway, adminToken), since);
+  }
+
+  private List<Observed.OpenSaga> openSagas(List<String> primaries, Instant since)
+      throws Exception {
     List<Observed.OpenSaga> open = new ArrayList<>();
-    for (String primary : suite.primaries(gateway, adminToken)) {
+    for (String primary : primaries) {
       try (Connection db = suite.database(primary);
           PreparedStatement s =
               db.prepareStatement(

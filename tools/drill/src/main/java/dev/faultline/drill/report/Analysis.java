@@ -87,17 +87,18 @@ public record Analysis(
         });
 
     long end = ops.stream().mapToLong(o -> o.invoke().at()).max().orElse(0);
-    List<Window> windows = new ArrayList<>();
+    List<List<History.Operation>> byWindow = new ArrayList<>();
     for (long start = 0; start <= end; start += WINDOW_MS) {
-      long from = start;
-      List<History.Operation> in =
-          ops.stream()
-              .filter(o -> o.invoke().at() >= from && o.invoke().at() < from + WINDOW_MS)
-              .toList();
+      byWindow.add(new ArrayList<>());
+    }
+    ops.forEach(o -> byWindow.get((int) (o.invoke().at() / WINDOW_MS)).add(o));
+    List<Window> windows = new ArrayList<>();
+    for (int i = 0; i < byWindow.size(); i++) {
+      List<History.Operation> in = byWindow.get(i);
       long[] c = new long[3];
       in.forEach(o -> c[slot(o)]++);
       Latency l = latency(in);
-      windows.add(new Window(start, c[0], c[1], c[2], l.p50Ms(), l.p99Ms()));
+      windows.add(new Window((long) i * WINDOW_MS, c[0], c[1], c[2], l.p50Ms(), l.p99Ms()));
     }
 
     List<History.Operation> during = new ArrayList<>();
