@@ -119,7 +119,7 @@ public final class PostgresShard implements AutoCloseable {
    * base backup when rewinding fails), the way {@code bin/suite start} rejoins a deposed primary.
    */
   public void rejoin(PostgresNode node, PostgresNode primary) throws IOException, SQLException {
-    node.rejoinAsReplicaOf(primary.port());
+    node.rejoinAsReplicaOf(primary.address());
     startNode(node);
     node.awaitUp(START_TIMEOUT);
   }

@@ -3,8 +3,8 @@ package dev.faultline.drill;
 import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Observed;
 import dev.faultline.drill.check.Violation;
+import dev.faultline.drill.fault.FaultActions;
 import dev.faultline.drill.fault.FaultRunner;
-import dev.faultline.drill.fault.LocalSuiteFaults;
 import dev.faultline.drill.fault.Schedule;
 import dev.faultline.drill.history.History;
 import dev.faultline.drill.history.HistoryLog;
@@ -15,6 +15,8 @@ import dev.faultline.drill.observe.SuiteObserver;
 import dev.faultline.drill.report.Analysis;
 import dev.faultline.drill.report.DrillReport;
 import dev.faultline.drill.report.HtmlReport;
+import dev.faultline.drill.suite.ComposeSuite;
+import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.LocalSuite;
 import dev.faultline.drill.suite.ShardPrimary;
 import java.io.PrintStream;
@@ -41,10 +43,10 @@ public final class Drill {
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final DrillOptions options;
-  private final LocalSuite suite;
+  private final Deployment suite;
   private final PrintStream out;
 
-  Drill(DrillOptions options, LocalSuite suite, PrintStream out) {
+  Drill(DrillOptions options, Deployment suite, PrintStream out) {
     this.options = options;
     this.suite = suite;
     this.out = out;
@@ -66,7 +68,18 @@ public final class Drill {
         System.exit(0);
       }
       DrillOptions options = DrillOptions.parse(List.of(args));
-      exit = new Drill(options, LocalSuite.fromEnvironment(), System.out).run();
+      Deployment deployment =
+          switch (options.target()) {
+            case "compose" -> ComposeSuite.fromEnvironment();
+            default -> LocalSuite.fromEnvironment();
+          };
+      try {
+        exit = new Drill(options, deployment, System.out).run();
+      } finally {
+        if (deployment instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("drill: " + e.getMessage() + "\n\n" + DrillOptions.USAGE);
       exit = 2;
@@ -83,12 +96,13 @@ public final class Drill {
     Path dir = suite.drills().resolve(id);
     Gateway gateway = new Gateway(suite.gateway());
     String admin = suite.token("drill-admin", true);
-    LocalSuiteFaults faults = new LocalSuiteFaults(suite, gateway, admin);
+    FaultActions faults = suite.faults(gateway, admin);
     awaitSteady(faults);
     List<Schedule.Planned> plan = Schedule.plan(options.faults(), options.seed(), 20);
     say(
-        "drill %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
+        "drill %s on %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
         id,
+        suite.target(),
         human(options.duration()),
         options.rate(),
         options.clients(),
@@ -167,24 +181,25 @@ public final class Drill {
   }
 
   /** A drill starts from a steady suite; one just recovering from a fault gets two minutes. */
-  private void awaitSteady(LocalSuiteFaults faults) throws Exception {
-    if (suite.status().stream().allMatch(p -> p.pid() == null)) {
-      throw new IllegalStateException("the suite is not running: start it with bin/suite up");
+  private void awaitSteady(FaultActions faults) throws Exception {
+    var notRunning = suite.notRunning();
+    if (notRunning.isPresent()) {
+      throw new IllegalStateException(notRunning.get());
     }
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     boolean said = false;
     while (!faults.steady()) {
       if (System.nanoTime() > deadline) {
-        List<String> unhealthy =
-            suite.status().stream()
-                .filter(p -> !p.healthy())
-                .map(LocalSuite.Process::name)
-                .toList();
+        List<String> unhealthy = suite.unhealthy();
         throw new IllegalStateException(
             "the suite is not steady (every process healthy, every shard SYNC) after 2 minutes;"
                 + (unhealthy.isEmpty()
                     ? " a shard is not SYNC (GET /api/shards)"
-                    : " not healthy: " + String.join(", ", unhealthy) + " (bin/suite start NAME)"));
+                    : " not healthy: "
+                        + String.join(", ", unhealthy)
+                        + (suite.target().equals("compose")
+                            ? " (docker compose start NAME)"
+                            : " (bin/suite start NAME)")));
       }
       if (!said) {
         say("waiting for the suite to be steady (every process healthy, every shard SYNC)");

@@ -20,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param clients concurrent clients (one customer and account each)
  * @param sagaBound how long after the load stops every saga must be terminal
  * @param warmup load before the first fault
+ * @param target where the suite runs: {@code local} (bin/suite's processes) or {@code compose}
+ *     (docker-compose.yml's containers)
  */
 record DrillOptions(
     Duration duration,
@@ -29,12 +31,15 @@ record DrillOptions(
     double rate,
     int clients,
     Duration sagaBound,
-    Duration warmup) {
+    Duration warmup,
+    String target) {
+  static final List<String> TARGETS = List.of("local", "compose");
 
   static final String USAGE =
       """
       usage: bin/suite drill [--duration 2m] [--faults services,pg,zk] [--seed N]
                              [--rate 10] [--clients 6] [--saga-bound 60s] [--warmup 10s]
+                             [--target local|compose]
 
         --duration    how long the load runs; faults strike within it (30s .. 1h)
         --faults      what to kill, one at a time: kinds services, pg, zk, or groups
@@ -45,6 +50,9 @@ record DrillOptions(
         --clients     concurrent clients, each a customer with its own account (1 .. 32)
         --saga-bound  every saga must be terminal this long after the load stops
         --warmup      load before the first fault
+        --target      local: the processes of bin/suite up (the default); compose: the
+                      containers of docker-compose.yml (docker kill and docker start); the
+                      same load, faults, checks and reports
 
       The last line is `drill: PASS ...` or `drill: FAIL ...`; the exit status is non-zero on FAIL.
       History and reports: $SUITE_HOME/drills/<id>/ (history.jsonl, report.json, report.html).
@@ -64,7 +72,8 @@ record DrillOptions(
       given.put(name.substring(2), args.get(++i));
     }
     for (String name : given.keySet()) {
-      if (!List.of("duration", "faults", "seed", "rate", "clients", "saga-bound", "warmup")
+      if (!List.of(
+              "duration", "faults", "seed", "rate", "clients", "saga-bound", "warmup", "target")
           .contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name);
       }
@@ -81,6 +90,17 @@ record DrillOptions(
         given.containsKey("seed")
             ? (long) number("seed", given.get("seed"), Long.MIN_VALUE, Long.MAX_VALUE)
             : ThreadLocalRandom.current().nextInt(1, 1_000_000);
+    String target = given.getOrDefault("target", "local");
+    if (target.equals("k8s")) {
+      throw new IllegalArgumentException(
+          "--target k8s: the Kubernetes fault actions (kubectl delete pod) are not built yet;"
+              + " targets: "
+              + String.join(", ", TARGETS));
+    }
+    if (!TARGETS.contains(target)) {
+      throw new IllegalArgumentException(
+          "--target must be one of " + String.join(", ", TARGETS) + ", got '" + target + "'");
+    }
     return new DrillOptions(
         duration,
         Schedule.groups(faultSpec),
@@ -89,7 +109,8 @@ record DrillOptions(
         rate,
         clients,
         duration("saga-bound", given.getOrDefault("saga-bound", "60s")),
-        duration("warmup", given.getOrDefault("warmup", "10s")));
+        duration("warmup", given.getOrDefault("warmup", "10s")),
+        target);
   }
 
   /** As the report shows them (and as they would be typed again). */
@@ -102,6 +123,7 @@ record DrillOptions(
     map.put("clients", clients);
     map.put("saga-bound", sagaBound.toSeconds() + "s");
     map.put("warmup", warmup.toSeconds() + "s");
+    map.put("target", target);
     return map;
   }
 

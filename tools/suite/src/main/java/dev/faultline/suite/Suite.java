@@ -2,6 +2,9 @@ package dev.faultline.suite;
 
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
+import dev.faultline.cluster.compose.ComposeProject;
+import dev.faultline.cluster.postgres.Rejoin;
+import dev.faultline.cluster.postgres.StoredTopology;
 import dev.faultline.cluster.process.LogTail;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -168,8 +171,12 @@ public final class Suite {
       throws Exception {
     List<Member.Postgres> ordered = new ArrayList<>(shard);
     ordered.sort(
-        java.util.Comparator.comparing(
-            pg -> stored.primaryPortOfShardWith(pg.port()).orElse(-1) != pg.port()));
+        Comparator.comparing(
+            pg ->
+                !stored
+                    .primaryOfShardWith(pg.node().address())
+                    .map(pg.node().address()::equals)
+                    .orElse(false)));
     for (Member.Postgres pg : ordered) {
       prepare(pg, stored, started);
       supervisor.launch(pg);
@@ -178,31 +185,22 @@ public final class Suite {
     return null;
   }
 
-  /**
-   * Before a PostgreSQL node starts: make it what the stored topology says. A node that was
-   * replaced as primary while it was down is rewound and set to stream from its successor; a
-   * replica that follows the wrong node is pointed at the current primary.
-   */
+  /** Before a PostgreSQL node starts: make it what the stored topology says ({@link Rejoin}). */
   private void prepare(Member.Postgres pg, StoredTopology stored, long started) throws Exception {
-    Optional<Integer> primaryPort = stored.primaryPortOfShardWith(pg.port());
-    if (!pg.node().initialized()
-        || primaryPort.isEmpty()
-        || primaryPort.get() == pg.port()
-        || pg.node().postmaster().isPresent()) {
-      return;
-    }
-    if (!pg.node().configuredAsStandby()) {
-      say(
-          pg.name()
-              + ": replaced as primary (epoch "
-              + stored.epoch()
-              + "); rejoining as a replica of :"
-              + primaryPort.get()
-              + " with pg_rewind",
-          started);
-      pg.node().rejoinAsReplicaOf(primaryPort.get());
-    } else if (!pg.node().followedPort().equals(primaryPort)) {
-      pg.node().followPrimary(primaryPort.get());
+    // The local suite's topology names nodes by their loopback address.
+    switch (Rejoin.prepare(pg.node(), pg.node().address(), stored)) {
+      case Rejoin.Outcome.Rewound r ->
+          say(
+              pg.name()
+                  + ": replaced as primary (epoch "
+                  + r.epoch()
+                  + "); rejoined as a replica of :"
+                  + r.primary().port()
+                  + " with pg_rewind",
+              started);
+      case Rejoin.Outcome.Repointed r ->
+          say(pg.name() + ": now follows the primary on :" + r.primary().port(), started);
+      case Rejoin.Outcome.AsIs a -> {}
     }
   }
 
@@ -332,9 +330,17 @@ public final class Suite {
   // --- token, down -----------------------------------------------------------------------------
 
   private int token(List<String> args) throws Exception {
-    home.create();
     String customer = stringOption(args, "--customer", null);
     Duration ttl = Duration.ofHours(intOption(args, "--ttl-hours", 12));
+    if (args.contains("--compose")) {
+      // Minted inside the stack's secrets image with the key in its volume: it never leaves it.
+      boolean admin = args.contains("--admin");
+      out.println(
+          ComposeProject.locate(home.repo())
+              .token(customer == null ? (admin ? "admin" : "alice") : customer, admin, ttl));
+      return 0;
+    }
+    home.create();
     TokenRequest request =
         args.contains("--admin")
             ? TokenRequest.admin(customer == null ? "admin" : customer, ttl)
@@ -484,11 +490,13 @@ public final class Suite {
         kill NAME                   SIGKILL one process, as a pod kill would
         start NAME | restart NAME   bring one process back (restart stops it cleanly first)
         logs NAME [-n N | --all]    that process's log (last 200 lines by default)
-        token [--customer ID] [--admin] [--ttl-hours H]
-                                    print a bearer token for the local suite
+        token [--customer ID] [--admin] [--ttl-hours H] [--compose]
+                                    print a bearer token for the local suite (--compose: for
+                                    the docker-compose.yml stack, minted with its own key)
         down [--purge]              stop everything; --purge also deletes the data
-        drill [--duration 2m] [--faults services,pg,zk] [--seed N]
+        drill [--duration 2m] [--faults services,pg,zk] [--seed N] [--target local|compose]
                                     chaos drill: load, faults, invariant check (drill --help)
+        images [--quiet]            build every container image here, no registry needed
 
       NAME: zk-1..3, pg-shard-{0,1}-{primary,replica}, shard-router-1, lock-service-{1,2},
             order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway)

@@ -1,16 +1,15 @@
 package dev.faultline.suite;
 
-import dev.faultline.auth.TokenMinter;
-import dev.faultline.auth.TokenRequest;
+import dev.faultline.auth.SigningKeys;
 import dev.faultline.cluster.postgres.PostgresBinaries;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.postgres.PostgresNode;
 import dev.faultline.cluster.postgres.PostgresSettings;
+import dev.faultline.cluster.secrets.ServiceSecrets;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,28 +93,19 @@ final class SuiteTopology {
         args.add(prefix + "primary=127.0.0.1:" + ports.postgresPrimary(shard));
         args.add(prefix + "replica=127.0.0.1:" + ports.postgresReplica(shard));
       }
-      // Secrets by environment, not on the command line where `ps` shows them to everyone.
-      env.put("FAULTLINE_SHARDS_PASSWORD", credentials.appPassword());
-      if (module.equals("shard-router")) {
-        // Promotion and synchronous_standby_names need PostgreSQL's administrator.
-        env.put("FAULTLINE_ROUTER_ADMIN_PASSWORD", credentials.superuserPassword());
-        // The router repairs shards only under a lock-service lease, and calls the lock service
-        // with a token of its own, minted here (the suite holds the signing key).
-        args.add("--faultline.router.lock-lease.enabled=true");
-        env.put("FAULTLINE_ROUTER_LOCK_LEASE_TOKEN", serviceToken("shard-router"));
-      } else {
-        // Services call each other (the saga calls payments; payments take account leases) with
-        // a token naming themselves, so the callee's idempotency keys and logs see who called.
-        env.put("FAULTLINE_SERVICE_TOKEN", serviceToken(module));
-      }
     }
+    if (module.equals("shard-router")) {
+      args.add("--faultline.router.lock-lease.enabled=true");
+    }
+    // Secrets by environment, not on the command line where `ps` shows them to everyone.
+    ServiceSecrets.forService(module, signingKeys(), credentials, Clock.systemUTC())
+        .forEach((property, value) -> env.put(ServiceSecrets.environmentName(property), value));
     return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
   }
 
-  private String serviceToken(String service) {
+  private SigningKeys signingKeys() {
     try {
-      return new TokenMinter(home.signingKeys(), Clock.systemUTC())
-          .mint(TokenRequest.admin(service, Duration.ofDays(30)));
+      return home.signingKeys();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the suite's signing key", e);
     }

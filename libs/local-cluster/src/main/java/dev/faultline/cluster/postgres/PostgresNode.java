@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One PostgreSQL server on loopback: its folder ({@code data/} plus a log), its port, and the steps
- * that make it a primary ({@code initdb}) or a streaming replica of another node ({@code
- * pg_basebackup}). Running the server is left to a {@link dev.faultline.cluster.process.Launcher}
- * through {@link #launchSpec()}.
+ * One PostgreSQL server run by this machine (or this container): its folder ({@code data/} plus a
+ * log), its port, and the steps that make it a primary ({@code initdb}) or a streaming replica of
+ * another node ({@code pg_basebackup}), wherever that node is. This process reaches the node itself
+ * on loopback. Running the server is left to a {@link dev.faultline.cluster.process.Launcher}
+ * through {@link #launchSpec()}, or to a container's entrypoint.
  */
 public final class PostgresNode {
   private final String name;
@@ -66,8 +67,13 @@ public final class PostgresNode {
     return Files.exists(dataDir().resolve("PG_VERSION"));
   }
 
+  /** How this process reaches the node: on loopback. */
+  public NodeAddress address() {
+    return NodeAddress.loopback(port);
+  }
+
   public String jdbcUrl(String database) {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    return "jdbc:postgresql://" + address() + "/" + database;
   }
 
   public String jdbcUrl() {
@@ -80,12 +86,14 @@ public final class PostgresNode {
     Path pwFile = dir.resolve("pwfile");
     Files.writeString(pwFile, credentials.superuserPassword() + "\n");
     OsUser.handOver(dir, OsUser.POSTGRES);
+    // Built aside and moved into place: a process killed half-way leaves no data/ that looks whole.
+    Path building = sideFolder("init");
     try {
       runAsPostgres(
           List.of(
               binaries.program("initdb"),
               "-D",
-              dataDir().toString(),
+              building.toString(),
               "-U",
               PostgresCredentials.SUPERUSER,
               "--pwfile=" + pwFile,
@@ -100,10 +108,11 @@ public final class PostgresNode {
       Files.deleteIfExists(pwFile);
     }
     Files.writeString(
-        dataDir().resolve("postgresql.conf"),
+        building.resolve("postgresql.conf"),
         settings.serverConfig(),
         java.nio.file.StandardOpenOption.APPEND);
-    Files.writeString(dataDir().resolve("pg_hba.conf"), HBA);
+    Files.writeString(building.resolve("pg_hba.conf"), settings.hostBasedAuthentication());
+    Files.move(building, dataDir(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
@@ -111,21 +120,33 @@ public final class PostgresNode {
    * after this node (so the primary can list it as a synchronous standby) and holds a replication
    * slot, so the primary keeps the WAL this replica has not received yet.
    */
-  public void initReplicaOf(PostgresNode primary) throws IOException {
-    prepareDir();
-    OsUser.handOver(dir, OsUser.POSTGRES);
-    baseBackupFrom(primary.port());
+  public void initReplicaOf(PostgresNode primary) throws IOException, SQLException {
+    initReplicaOf(primary.address());
   }
 
-  /** Clones the node on {@code primaryPort} into this data directory, as a standby with a slot. */
-  private void baseBackupFrom(int primaryPort) throws IOException {
+  /** As {@link #initReplicaOf(PostgresNode)}, for a primary anywhere on the network. */
+  public void initReplicaOf(NodeAddress primary) throws IOException, SQLException {
+    prepareDir();
+    OsUser.handOver(dir, OsUser.POSTGRES);
+    baseBackupFrom(primary);
+  }
+
+  /**
+   * Clones {@code primary} into this data directory, as a standby with a slot. A slot of this
+   * node's name left there by an earlier, unfinished clone is dropped first: it holds WAL for a
+   * copy that no longer exists.
+   */
+  private void baseBackupFrom(NodeAddress primary) throws IOException, SQLException {
+    dropSlotOn(primary);
+    // Built aside and moved into place: a process killed half-way leaves no data/ that looks whole.
+    Path building = sideFolder("clone");
     runAsPostgres(
         List.of(
             binaries.program("pg_basebackup"),
             "-d",
-            replicationConnInfo(primaryPort, name),
+            replicationConnInfo(primary, name),
             "-D",
-            dataDir().toString(),
+            building.toString(),
             "--write-recovery-conf",
             "--wal-method=stream",
             "--checkpoint=fast",
@@ -133,6 +154,20 @@ public final class PostgresNode {
             "--slot=" + slotName()),
         Map.of("PGPASSWORD", credentials.replicationPassword()),
         Duration.ofMinutes(5));
+    Files.move(building, dataDir(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** An empty folder beside data/ for building it, cleared of an earlier attempt's leftovers. */
+  private Path sideFolder(String purpose) throws IOException {
+    Path side = dir.resolve("data." + purpose);
+    if (Files.exists(side)) {
+      try (var paths = Files.walk(side)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return side;
   }
 
   /** Whether the data directory starts as a standby (it has {@code standby.signal}). */
@@ -142,14 +177,14 @@ public final class PostgresNode {
 
   /**
    * Turns this stopped node, a primary that was replaced, into a streaming replica of the node on
-   * {@code primaryPort}: {@code pg_rewind} winds its data back to where the histories diverged
+   * {@code primary}: {@code pg_rewind} winds its data back to where the histories diverged
    * (discarding the commits no standby confirmed, which no client saw acknowledged) and copies what
    * changed since. If rewinding fails, the data directory is set aside and cloned afresh.
    */
-  public void rejoinAsReplicaOf(int primaryPort) throws IOException, SQLException {
+  public void rejoinAsReplicaOf(NodeAddress primary) throws IOException, SQLException {
     // A freshly promoted primary records its new timeline in pg_control only at its next
     // checkpoint; before that pg_rewind sees one timeline and wrongly finds nothing to rewind.
-    try (Connection c = superuserConnection(primaryPort);
+    try (Connection c = superuserConnection(primary);
         Statement s = c.createStatement()) {
       s.execute("checkpoint");
     }
@@ -158,39 +193,40 @@ public final class PostgresNode {
           List.of(
               binaries.program("pg_rewind"),
               "--target-pgdata=" + dataDir(),
-              "--source-server=host=127.0.0.1 port="
-                  + primaryPort
+              "--source-server=host="
+                  + primary.host()
+                  + " port="
+                  + primary.port()
                   + " user="
                   + PostgresCredentials.SUPERUSER
                   + " dbname=postgres",
               "--progress"),
           Map.of("PGPASSWORD", credentials.superuserPassword()),
           Duration.ofMinutes(5));
-      followPrimary(primaryPort);
+      followPrimary(primary);
     } catch (IOException rewindFailed) {
       Path aside = dir.resolve("data.rewind-failed-" + System.currentTimeMillis());
       Files.move(dataDir(), aside);
-      dropSlotOn(primaryPort);
-      baseBackupFrom(primaryPort);
+      baseBackupFrom(primary);
     }
   }
 
   /**
-   * Configures this stopped node to stream from the node on {@code primaryPort} through its own
-   * replication slot there (created if missing). The last setting in postgresql.auto.conf wins.
+   * Configures this stopped node to stream from {@code primary} through its own replication slot
+   * there (created if missing). The last setting in postgresql.auto.conf wins.
    */
-  public void followPrimary(int primaryPort) throws IOException, SQLException {
-    createSlotOn(primaryPort);
+  public void followPrimary(NodeAddress primary) throws IOException, SQLException {
+    createSlotOn(primary);
     Path signal = dataDir().resolve("standby.signal");
     if (!Files.exists(signal)) {
       Files.createFile(signal);
     }
     Files.writeString(
         dataDir().resolve("postgresql.auto.conf"),
-        "\n# faultline: follow the primary on port "
-            + primaryPort
+        "\n# faultline: follow the primary at "
+            + primary
             + "\nprimary_conninfo = '"
-            + replicationConnInfo(primaryPort, name)
+            + replicationConnInfo(primary, name)
             + " password="
             + credentials.replicationPassword()
             + "'\nprimary_slot_name = '"
@@ -200,25 +236,28 @@ public final class PostgresNode {
     OsUser.handOver(dataDir(), OsUser.POSTGRES);
   }
 
-  /** The port of the primary this standby's configuration streams from, if it names one. */
-  public Optional<Integer> followedPort() throws IOException {
+  /** The primary this standby's configuration streams from, if it names one. */
+  public Optional<NodeAddress> followed() throws IOException {
     Path auto = dataDir().resolve("postgresql.auto.conf");
     if (!Files.exists(auto)) {
       return Optional.empty();
     }
-    Optional<Integer> port = Optional.empty();
+    Optional<NodeAddress> primary = Optional.empty();
     for (String line : Files.readAllLines(auto)) {
-      var m =
-          java.util.regex.Pattern.compile("^primary_conninfo\\s*=.*\\bport=(\\d+)").matcher(line);
-      if (m.find()) {
-        port = Optional.of(Integer.parseInt(m.group(1)));
+      if (!line.startsWith("primary_conninfo")) {
+        continue;
+      }
+      var host = java.util.regex.Pattern.compile("\\bhost=([^\\s']+)").matcher(line);
+      var port = java.util.regex.Pattern.compile("\\bport=(\\d+)").matcher(line);
+      if (host.find() && port.find()) {
+        primary = Optional.of(new NodeAddress(host.group(1), Integer.parseInt(port.group(1))));
       }
     }
-    return port;
+    return primary;
   }
 
-  private void createSlotOn(int primaryPort) throws SQLException {
-    try (Connection c = superuserConnection(primaryPort);
+  private void createSlotOn(NodeAddress primary) throws SQLException {
+    try (Connection c = superuserConnection(primary);
         Statement s = c.createStatement()) {
       if (!exists(s, "select 1 from pg_replication_slots where slot_name = '" + slotName() + "'")) {
         s.execute("select pg_create_physical_replication_slot('" + slotName() + "', true)");
@@ -226,8 +265,8 @@ public final class PostgresNode {
     }
   }
 
-  private void dropSlotOn(int primaryPort) throws SQLException {
-    try (Connection c = superuserConnection(primaryPort);
+  private void dropSlotOn(NodeAddress primary) throws SQLException {
+    try (Connection c = superuserConnection(primary);
         Statement s = c.createStatement()) {
       if (exists(s, "select 1 from pg_replication_slots where slot_name = '" + slotName() + "'")) {
         s.execute("select pg_drop_replication_slot('" + slotName() + "')");
@@ -235,9 +274,9 @@ public final class PostgresNode {
     }
   }
 
-  private Connection superuserConnection(int port) throws SQLException {
+  private Connection superuserConnection(NodeAddress node) throws SQLException {
     return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2&socketTimeout=10",
+        "jdbc:postgresql://" + node + "/postgres?connectTimeout=2&socketTimeout=10",
         PostgresCredentials.SUPERUSER,
         credentials.superuserPassword());
   }
@@ -247,9 +286,11 @@ public final class PostgresNode {
     return name.replaceAll("[^a-z0-9_]", "_");
   }
 
-  private static String replicationConnInfo(int port, String applicationName) {
-    return "host=127.0.0.1 port="
-        + port
+  private static String replicationConnInfo(NodeAddress primary, String applicationName) {
+    return "host="
+        + primary.host()
+        + " port="
+        + primary.port()
         + " user="
         + PostgresCredentials.REPLICATION_USER
         + " application_name="
@@ -285,10 +326,19 @@ public final class PostgresNode {
         return Optional.empty();
       }
       String first = Files.readAllLines(pidFile).getFirst().trim();
-      return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
+      return ProcessHandle.of(Long.parseLong(first))
+          .filter(ProcessHandle::isAlive)
+          // A pid file left by a killed server names a number another process may hold now: in a
+          // container that is the entrypoint itself (pid 1 again). Only a postgres is the server;
+          // a process whose command we may not see is taken for one, to be safe.
+          .filter(p -> p.info().command().map(PostgresNode::isPostgres).orElse(true));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // being written or removed right now: not running for our purposes
     }
+  }
+
+  private static boolean isPostgres(String command) {
+    return command.equals("postgres") || command.endsWith("/postgres");
   }
 
   /** Creates the application role and database and the replication role (primary, once). */
@@ -443,11 +493,4 @@ public final class PostgresNode {
       return rs.next();
     }
   }
-
-  private static final String HBA =
-      """
-      # Loopback only, passwords always (scram-sha-256), replication only for the replication role.
-      host    all             all             127.0.0.1/32    scram-sha-256
-      host    replication     replicator      127.0.0.1/32    scram-sha-256
-      """;
 }

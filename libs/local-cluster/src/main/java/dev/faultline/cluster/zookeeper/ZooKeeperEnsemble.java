@@ -19,8 +19,9 @@ import java.util.stream.IntStream;
 
 /**
  * A ZooKeeper ensemble of real {@code QuorumPeerMain} processes on loopback (or one standalone
- * server). It writes each peer's configuration and says how to launch it; starting, killing and
- * watching the processes is the caller's business, so a test and {@code bin/suite} share it.
+ * server), or of peers on a network, one per container or pod. It writes each peer's configuration
+ * and says how to launch it; starting, killing and watching the processes is the caller's business,
+ * so a test, {@code bin/suite} and a container's entrypoint share it.
  */
 public final class ZooKeeperEnsemble {
   /**
@@ -29,13 +30,41 @@ public final class ZooKeeperEnsemble {
    */
   public static final int TICK_MILLIS = 1_000;
 
-  private final List<ZooKeeperPeer> peers;
+  /** The ports of a peer that has a network address of its own (a container, a pod). */
+  public static final int CLIENT_PORT = 2181;
 
+  public static final int QUORUM_PORT = 2888;
+  public static final int ELECTION_PORT = 3888;
+
+  private final List<ZooKeeperPeer> peers;
+  private final boolean ownAddresses;
+
+  /** Peers sharing one machine's loopback, told apart by their ports. */
   public ZooKeeperEnsemble(List<ZooKeeperPeer> peers) {
+    this(peers, false);
+  }
+
+  private ZooKeeperEnsemble(List<ZooKeeperPeer> peers, boolean ownAddresses) {
     if (peers.isEmpty()) {
       throw new IllegalArgumentException("an ensemble needs at least one server");
     }
     this.peers = List.copyOf(peers);
+    this.ownAddresses = ownAddresses;
+  }
+
+  /**
+   * Peer {@code i + 1} on {@code hosts[i]}, each with an address of its own (a container, a pod)
+   * and the standard ports; {@code dir} is the data folder of whichever of them runs here.
+   */
+  public static ZooKeeperEnsemble onNetwork(List<String> hosts, Path dir) {
+    return new ZooKeeperEnsemble(
+        IntStream.range(0, hosts.size())
+            .mapToObj(
+                i ->
+                    new ZooKeeperPeer(
+                        i + 1, hosts.get(i), CLIENT_PORT, QUORUM_PORT, ELECTION_PORT, dir))
+            .toList(),
+        true);
   }
 
   /**
@@ -69,17 +98,24 @@ public final class ZooKeeperEnsemble {
   }
 
   public String connectString() {
-    return peers.stream().map(p -> "127.0.0.1:" + p.clientPort()).collect(Collectors.joining(","));
+    return peers.stream()
+        .map(p -> p.host() + ":" + p.clientPort())
+        .collect(Collectors.joining(","));
   }
 
   /** Writes every peer's zoo.cfg, myid and logging setup; keeps existing data. */
   public void writeConfigs() throws IOException {
     for (ZooKeeperPeer peer : peers) {
-      Files.createDirectories(peer.dataDir());
-      Files.writeString(peer.dataDir().resolve("myid"), peer.id() + "\n");
-      Files.writeString(peer.configFile(), config(peer));
-      Files.writeString(peer.dir().resolve("logback.xml"), LOGBACK);
+      writeConfig(peer);
     }
+  }
+
+  /** Writes one peer's zoo.cfg, myid and logging setup; keeps existing data. */
+  public void writeConfig(ZooKeeperPeer peer) throws IOException {
+    Files.createDirectories(peer.dataDir());
+    Files.writeString(peer.dataDir().resolve("myid"), peer.id() + "\n");
+    Files.writeString(peer.configFile(), config(peer));
+    Files.writeString(peer.dir().resolve("logback.xml"), LOGBACK);
   }
 
   String config(ZooKeeperPeer peer) {
@@ -89,7 +125,13 @@ public final class ZooKeeperEnsemble {
     lines.add("syncLimit=5");
     lines.add("dataDir=" + peer.dataDir().toAbsolutePath());
     lines.add("clientPort=" + peer.clientPort());
-    lines.add("clientPortAddress=127.0.0.1");
+    if (ownAddresses) {
+      // Its own network namespace: every address of it is its own. Binding all of them also
+      // survives a restart that gives the container or pod a new IP for the same name.
+      lines.add("quorumListenOnAllIPs=true");
+    } else {
+      lines.add("clientPortAddress=127.0.0.1");
+    }
     lines.add("maxClientCnxns=0");
     // The admin server would bind 8080, the gateway's port.
     lines.add("admin.enableServer=false");
@@ -101,11 +143,15 @@ public final class ZooKeeperEnsemble {
         lines.add(
             "server."
                 + other.id()
-                + "=127.0.0.1:"
+                + "="
+                + other.host()
+                + ":"
                 + other.quorumPort()
                 + ":"
                 + other.electionPort()
-                + ";127.0.0.1:"
+                // A client port alone means every address, as a peer with addresses of its own
+                // wants.
+                + (ownAddresses ? ";" : ";" + other.host() + ":")
                 + other.clientPort());
       }
     }
@@ -136,7 +182,7 @@ public final class ZooKeeperEnsemble {
   /** Asks a peer what it is ({@code srvr} four-letter word); DOWN when it does not answer. */
   public static PeerMode probe(ZooKeeperPeer peer) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", peer.clientPort()), 500);
+      socket.connect(new InetSocketAddress(peer.host(), peer.clientPort()), 500);
       socket.setSoTimeout(1_000);
       OutputStream out = socket.getOutputStream();
       out.write("srvr".getBytes(StandardCharsets.US_ASCII));

@@ -3,6 +3,7 @@ package dev.faultline.cluster.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ZooKeeperEnsembleTests {
@@ -26,6 +27,19 @@ class ZooKeeperEnsembleTests {
         .contains("clientPortAddress=127.0.0.1")
         .contains("admin.enableServer=false")
         .contains("tickTime=1000");
+  }
+
+  @Test
+  void peersWithAddressesOfTheirOwnUseTheStandardPortsAndListenOnEveryAddress() {
+    var network = ZooKeeperEnsemble.onNetwork(List.of("zk-1", "zk-2", "zk-3"), Path.of("/data"));
+    assertThat(network.connectString()).isEqualTo("zk-1:2181,zk-2:2181,zk-3:2181");
+    String config = network.config(network.peer(2));
+    assertThat(config)
+        .contains("server.1=zk-1:2888:3888;2181")
+        .contains("server.2=zk-2:2888:3888;2181")
+        .contains("quorumListenOnAllIPs=true")
+        .contains("dataDir=/data/data")
+        .doesNotContain("clientPortAddress");
   }
 
   @Test

@@ -1,9 +1,10 @@
 package dev.faultline.drill.fault;
 
 /**
- * How a drill injects its faults and learns they are over, kept to these three calls so the same
- * drill can drive the local suite ({@link LocalSuiteFaults}: SIGKILL and restart through {@code
- * bin/suite}) or a Kubernetes cluster ({@code kubectl delete pod}, then wait for the replacement).
+ * How a drill injects its faults and learns they are over, kept to these calls so the same drill
+ * drives the local suite ({@link LocalSuiteFaults}: SIGKILL and restart through {@code bin/suite}),
+ * the container stack ({@link ComposeFaults}: {@code docker kill} and {@code docker start}) or a
+ * Kubernetes cluster ({@code kubectl delete pod}, then wait for the replacement).
  */
 public interface FaultActions {
   /** Which instance a fault on {@code target} kills now (a role resolves to its holder). */

@@ -2,11 +2,10 @@ package dev.faultline.drill.fault;
 
 import dev.faultline.cluster.process.Signals;
 import dev.faultline.drill.load.Gateway;
+import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.LocalSuite;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Faults on the local suite: a SIGKILL to the process {@code bin/suite status} names, as a pod kill
@@ -67,19 +66,7 @@ public final class LocalSuiteFaults implements FaultActions {
 
   @Override
   public boolean steady() throws Exception {
-    List<LocalSuite.Process> processes = suite.status();
-    if (!processes.stream().allMatch(LocalSuite.Process::healthy)) {
-      return false;
-    }
-    Gateway.Answer shards = gateway.get("/api/shards", adminToken);
-    if (!shards.ok() || shards.body() == null) {
-      return false;
-    }
-    for (JsonNode shard : shards.body().get("shards")) {
-      if (!"SYNC".equals(shard.get("state").asString())) {
-        return false;
-      }
-    }
-    return true;
+    return suite.status().stream().allMatch(LocalSuite.Process::healthy)
+        && Deployment.allShardsSync(gateway, adminToken);
   }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.drill.load;
 
-import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.ShardPrimary;
 import java.io.IOException;
 import java.sql.Connection;
@@ -18,11 +18,15 @@ import java.sql.Statement;
  * the log's sequence is drawn under it), for the checker.
  */
 public final class FencedRegister {
-  private final LocalSuite suite;
+  private final Deployment suite;
   private final ShardPrimary primary;
   private final String run;
+  // Idle connections to the current primary, reused: in a container stack each new one is a
+  // process (a docker exec through the container), too dear to open per write.
+  private final java.util.concurrent.BlockingQueue<Connection> idle =
+      new java.util.concurrent.LinkedBlockingQueue<>();
 
-  public FencedRegister(LocalSuite suite, ShardPrimary primary, String run) {
+  public FencedRegister(Deployment suite, ShardPrimary primary, String run) {
     this.suite = suite;
     this.primary = primary;
     this.run = run;
@@ -47,43 +51,67 @@ public final class FencedRegister {
    */
   public boolean write(String resource, long token, String holder)
       throws IOException, SQLException {
+    Connection db = idle.poll();
     try {
-      return writeOnce(resource, token, holder);
-    } catch (SQLException | RuntimeException e) {
-      primary.forget(); // it may have moved: ask the router again next time
+      if (db == null) {
+        db = suite.database(primary.get());
+      }
+      boolean accepted = writeOnce(db, resource, token, holder);
+      idle.add(db);
+      return accepted;
+    } catch (SQLException | IOException | RuntimeException e) {
+      closeQuietly(db);
+      forgetAll(); // the primary may have moved: ask the router again, connect afresh
       throw e;
     }
   }
 
-  private boolean writeOnce(String resource, long token, String holder)
-      throws IOException, SQLException {
-    try (Connection db = suite.database(primary.get())) {
-      db.setAutoCommit(false);
-      boolean accepted;
-      try (PreparedStatement fence =
-          db.prepareStatement(
-              "insert into drill.fences (resource, token) values (?, ?) on conflict (resource)"
-                  + " do update set token = excluded.token where drill.fences.token <="
-                  + " excluded.token returning token")) {
-        fence.setString(1, resource);
-        fence.setLong(2, token);
-        try (ResultSet rs = fence.executeQuery()) {
-          accepted = rs.next();
-        }
-      }
-      try (PreparedStatement log =
-          db.prepareStatement(
-              "insert into drill.writes (run, resource, token, accepted, holder)"
-                  + " values (?, ?, ?, ?, ?)")) {
-        log.setString(1, run);
-        log.setString(2, resource);
-        log.setLong(3, token);
-        log.setBoolean(4, accepted);
-        log.setString(5, holder);
-        log.executeUpdate();
-      }
-      db.commit();
-      return accepted;
+  private void forgetAll() {
+    primary.forget();
+    Connection c;
+    while ((c = idle.poll()) != null) {
+      closeQuietly(c);
     }
+  }
+
+  private static void closeQuietly(Connection db) {
+    if (db == null) {
+      return;
+    }
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // broken already: that is why it is being closed
+    }
+  }
+
+  private boolean writeOnce(Connection db, String resource, long token, String holder)
+      throws SQLException {
+    db.setAutoCommit(false);
+    boolean accepted;
+    try (PreparedStatement fence =
+        db.prepareStatement(
+            "insert into drill.fences (resource, token) values (?, ?) on conflict (resource)"
+                + " do update set token = excluded.token where drill.fences.token <="
+                + " excluded.token returning token")) {
+      fence.setString(1, resource);
+      fence.setLong(2, token);
+      try (ResultSet rs = fence.executeQuery()) {
+        accepted = rs.next();
+      }
+    }
+    try (PreparedStatement log =
+        db.prepareStatement(
+            "insert into drill.writes (run, resource, token, accepted, holder)"
+                + " values (?, ?, ?, ?, ?)")) {
+      log.setString(1, run);
+      log.setString(2, resource);
+      log.setLong(3, token);
+      log.setBoolean(4, accepted);
+      log.setString(5, holder);
+      log.executeUpdate();
+    }
+    db.commit();
+    return accepted;
   }
 }

@@ -4,7 +4,7 @@ import dev.faultline.drill.check.Observed;
 import dev.faultline.drill.history.Event;
 import dev.faultline.drill.history.History;
 import dev.faultline.drill.load.Gateway;
-import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.drill.suite.Deployment;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,11 +32,11 @@ import java.util.concurrent.Semaphore;
  * queries the end-to-end tests use.
  */
 public final class SuiteObserver {
-  private final LocalSuite suite;
+  private final Deployment suite;
   private final Gateway gateway;
   private final String adminToken;
 
-  public SuiteObserver(LocalSuite suite, Gateway gateway, String adminToken) {
+  public SuiteObserver(Deployment suite, Gateway gateway, String adminToken) {
     this.suite = suite;
     this.gateway = gateway;
     this.adminToken = adminToken;

@@ -4,6 +4,8 @@ import dev.faultline.auth.SigningKeys;
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.drill.fault.FaultActions;
+import dev.faultline.drill.fault.LocalSuiteFaults;
 import dev.faultline.drill.load.Gateway;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code .suite/}), its gateway (ports shifted by {@code SUITE_PORT_OFFSET}), tokens signed with
  * its keys, its database credentials, and {@code bin/suite} itself for process control.
  */
-public record LocalSuite(Path repo, Path home, int portOffset) {
+public record LocalSuite(Path repo, Path home, int portOffset) implements Deployment {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   public static LocalSuite fromEnvironment() {
@@ -39,15 +42,22 @@ public record LocalSuite(Path repo, Path home, int portOffset) {
         offset == null || offset.isBlank() ? 0 : Integer.parseInt(offset.trim()));
   }
 
+  @Override
+  public String target() {
+    return "local";
+  }
+
+  @Override
   public URI gateway() {
     return URI.create("http://127.0.0.1:" + (8080 + portOffset));
   }
 
+  @Override
   public Path drills() {
     return home.resolve("drills");
   }
 
-  /** A bearer token signed with the suite's key, as {@code bin/suite token} prints one. */
+  @Override
   public String token(String subject, boolean admin) throws IOException {
     Path keys = home.resolve("keys");
     if (!Files.exists(keys.resolve(SigningKeys.PRIVATE_FILE))) {
@@ -58,7 +68,7 @@ public record LocalSuite(Path repo, Path home, int portOffset) {
         .mint(admin ? TokenRequest.admin(subject, ttl) : TokenRequest.customer(subject, ttl));
   }
 
-  /** A connection to one PostgreSQL node ({@code host:port}) as the application's user. */
+  @Override
   public Connection database(String address) throws IOException, SQLException {
     Path secrets = home.resolve("secrets").resolve("postgres.properties");
     if (!Files.exists(secrets)) {
@@ -74,18 +84,21 @@ public record LocalSuite(Path repo, Path home, int portOffset) {
         "jdbc:postgresql://" + address + "/" + PostgresCredentials.DATABASE, props);
   }
 
-  /** Per shard (by ID), its current primary's address, as the router publishes it. */
-  public List<String> primaries(Gateway gateway, String adminToken) throws IOException {
-    Gateway.Answer answer = gateway.get("/api/shards", adminToken);
-    if (!answer.ok() || answer.body() == null) {
-      throw new IOException(
-          "GET /api/shards through the gateway answered " + answer.reason() + ": is the suite up?");
-    }
-    List<String> primaries = new ArrayList<>();
-    for (JsonNode shard : answer.body().get("shards")) {
-      primaries.add(shard.get("primary").asString());
-    }
-    return primaries;
+  @Override
+  public FaultActions faults(Gateway gateway, String adminToken) {
+    return new LocalSuiteFaults(this, gateway, adminToken);
+  }
+
+  @Override
+  public Optional<String> notRunning() throws IOException {
+    return status().stream().allMatch(p -> p.pid() == null)
+        ? Optional.of("the suite is not running: start it with bin/suite up")
+        : Optional.empty();
+  }
+
+  @Override
+  public List<String> unhealthy() throws IOException {
+    return status().stream().filter(p -> !p.healthy()).map(Process::name).toList();
   }
 
   /** One row of {@code bin/suite status --json}. */

@@ -11,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  * failed write (the node died or was demoted to a replica).
  */
 public final class ShardPrimary implements Supplier<String> {
-  private final LocalSuite suite;
+  private final Deployment suite;
   private final Gateway gateway;
   private final String adminToken;
   private final int shard;
   private volatile @Nullable String known;
 
-  public ShardPrimary(LocalSuite suite, Gateway gateway, String adminToken, int shard) {
+  public ShardPrimary(Deployment suite, Gateway gateway, String adminToken, int shard) {
     this.suite = suite;
     this.gateway = gateway;
     this.adminToken = adminToken;

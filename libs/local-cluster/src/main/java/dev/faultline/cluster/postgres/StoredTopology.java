@@ -1,4 +1,4 @@
-package dev.faultline.suite;
+package dev.faultline.cluster.postgres;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,16 +14,21 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The shard topology as the router last stored it in ZooKeeper: which node is whose primary now.
- * The suite reads it before starting a PostgreSQL node, so that a node that was deposed while it
- * was down comes back as a replica of its successor, never as a second primary.
+ * Read before a PostgreSQL node starts ({@code bin/suite}, a container's entrypoint), so that a
+ * node that was deposed while it was down comes back as a replica of its successor, never as a
+ * second primary.
  */
-record StoredTopology(long epoch, List<Shard> shards) {
-  static final String PATH = "/faultline/shards/topology";
+public record StoredTopology(long epoch, List<Shard> shards) {
+  public static final String PATH = "/faultline/shards/topology";
 
-  record Shard(int id, String primary, List<String> replicas) {}
+  public record Shard(int id, NodeAddress primary, List<NodeAddress> replicas) {
+    public boolean lists(NodeAddress node) {
+      return primary.equals(node) || replicas.contains(node);
+    }
+  }
 
-  /** Empty when ZooKeeper holds no topology yet (the first {@code up}). */
-  static Optional<StoredTopology> read(String connectString) throws IOException {
+  /** Empty when ZooKeeper holds no topology yet (the first start of a suite). */
+  public static Optional<StoredTopology> read(String connectString) throws IOException {
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper zk =
         new ZooKeeper(
@@ -56,23 +61,23 @@ record StoredTopology(long epoch, List<Shard> shards) {
     }
   }
 
-  static StoredTopology parse(byte[] data) {
+  public static StoredTopology parse(byte[] data) {
     JsonNode root = JsonMapper.builder().build().readTree(data);
     List<Shard> shards = new ArrayList<>();
     for (JsonNode shard : root.get("shards")) {
-      List<String> replicas = new ArrayList<>();
-      shard.get("replicas").forEach(r -> replicas.add(r.asString()));
-      shards.add(new Shard(shard.get("id").asInt(), shard.get("primary").asString(), replicas));
+      List<NodeAddress> replicas = new ArrayList<>();
+      shard.get("replicas").forEach(r -> replicas.add(NodeAddress.parse(r.asString())));
+      shards.add(
+          new Shard(
+              shard.get("id").asInt(),
+              NodeAddress.parse(shard.get("primary").asString()),
+              List.copyOf(replicas)));
     }
     return new StoredTopology(root.get("epoch").asLong(), List.copyOf(shards));
   }
 
-  /** The port of the current primary of the shard that lists {@code port} as a node, if any. */
-  Optional<Integer> primaryPortOfShardWith(int port) {
-    String address = "127.0.0.1:" + port;
-    return shards.stream()
-        .filter(s -> s.primary().equals(address) || s.replicas().contains(address))
-        .findFirst()
-        .map(s -> Integer.parseInt(s.primary().substring(s.primary().lastIndexOf(':') + 1)));
+  /** The current primary of the shard that lists {@code node}, if a shard does. */
+  public Optional<NodeAddress> primaryOfShardWith(NodeAddress node) {
+    return shards.stream().filter(s -> s.lists(node)).findFirst().map(Shard::primary);
   }
 }

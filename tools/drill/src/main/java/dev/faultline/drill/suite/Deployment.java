@@ -1,0 +1,75 @@
+package dev.faultline.drill.suite;
+
+import dev.faultline.drill.fault.FaultActions;
+import dev.faultline.drill.load.Gateway;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Where the suite under drill runs ({@code --target}): the local processes of {@code bin/suite}
+ * ({@link LocalSuite}) or the containers of {@code docker-compose.yml} ({@link ComposeSuite}). The
+ * drill's load, schedule, observer and checks are the same for every one; only this differs.
+ */
+public interface Deployment {
+  /** {@code local}, {@code compose}. */
+  String target();
+
+  /** The gateway, the clients' only door. */
+  URI gateway();
+
+  /** Where drills write their history and reports. */
+  Path drills();
+
+  /** A bearer token signed with the suite's key, as {@code bin/suite token} prints one. */
+  String token(String subject, boolean admin) throws IOException;
+
+  /**
+   * A connection as the application's role to the PostgreSQL node the topology calls {@code
+   * address} ({@code host:port}): directly here, through the container there.
+   */
+  Connection database(String address) throws IOException, SQLException;
+
+  /** Kills and restarts of this deployment's instances. */
+  FaultActions faults(Gateway gateway, String adminToken);
+
+  /** Why the suite cannot be drilled at all (it is not running), if so. */
+  Optional<String> notRunning() throws IOException;
+
+  /** The instances that are not healthy now, by name. */
+  List<String> unhealthy() throws IOException;
+
+  /** Per shard (by ID), its current primary's address, as the router publishes it. */
+  default List<String> primaries(Gateway gateway, String adminToken) throws IOException {
+    Gateway.Answer answer = gateway.get("/api/shards", adminToken);
+    if (!answer.ok() || answer.body() == null) {
+      throw new IOException(
+          "GET /api/shards through the gateway answered " + answer.reason() + ": is the suite up?");
+    }
+    List<String> primaries = new ArrayList<>();
+    for (JsonNode shard : answer.body().get("shards")) {
+      primaries.add(shard.get("primary").asString());
+    }
+    return primaries;
+  }
+
+  /** True when the router reports every shard {@code SYNC} (promotable, nothing to repair). */
+  static boolean allShardsSync(Gateway gateway, String adminToken) {
+    Gateway.Answer shards = gateway.get("/api/shards", adminToken);
+    if (!shards.ok() || shards.body() == null) {
+      return false;
+    }
+    for (JsonNode shard : shards.body().get("shards")) {
+      if (!"SYNC".equals(shard.get("state").asString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.faultline.entrypoints.postgres;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.faultline.entrypoints.secrets;
+
+import org.jspecify.annotations.NullMarked;

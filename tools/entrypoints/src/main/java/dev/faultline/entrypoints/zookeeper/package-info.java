@@ -1,0 +1,4 @@
+@NullMarked
+package dev.faultline.entrypoints.zookeeper;
+
+import org.jspecify.annotations.NullMarked;
