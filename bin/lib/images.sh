@@ -106,13 +106,19 @@ stage() {
 build() {
   local name=$1; shift
   local tag="faultline/$name:$VERSION" log="$STAGE/$name.build.log"
-  local t0=$SECONDS
+  local t0=$SECONDS before after
+  before=$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)
   if ! docker build --build-arg VERSION="$VERSION" "$@" -t "$tag" "$STAGE/$name" >"$log" 2>&1; then
     cat "$log" >&2
     echo "images: building $tag failed (log above, and in $log)" >&2
     exit 1
   fi
-  $quiet || say "$tag built in $((SECONDS - t0))s"
+  after=$(docker image inspect -f '{{.Id}}' "$tag")
+  if [ "$before" = "$after" ]; then
+    $quiet || say "$tag unchanged ($((SECONDS - t0))s)"
+  else
+    $quiet || say "$tag built in $((SECONDS - t0))s"
+  fi
 }
 
 entrypoints="$ROOT/tools/entrypoints/target"

@@ -7,22 +7,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code bin/suite} the way a user types it, with the test's SUITE_HOME and port offset. */
+/**
+ * Runs {@code bin/suite} the way a user types it, with the test's SUITE_HOME and port offset (and
+ * any further environment, such as the compose stack's name and ports).
+ */
 final class SuiteCli {
   record Result(int exitCode, String output) {}
 
   private final Path repo;
+  private final java.util.Map<String, String> environment;
 
   SuiteCli(Path repo) {
+    this(repo, java.util.Map.of());
+  }
+
+  SuiteCli(Path repo, java.util.Map<String, String> environment) {
     this.repo = repo;
+    this.environment = java.util.Map.copyOf(environment);
   }
 
   Result run(Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(repo.resolve("bin/suite").toString());
     command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     var output = new StringBuilder();
     Thread reader =
         Thread.ofVirtual()

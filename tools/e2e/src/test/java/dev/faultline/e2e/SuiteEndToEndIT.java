@@ -12,8 +12,6 @@ import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.observe.SuiteObserver;
 import dev.faultline.drill.suite.LocalSuite;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +48,7 @@ class SuiteEndToEndIT {
   private static final Path SUITE_HOME = Path.of(System.getenv("SUITE_HOME"));
   private static final String MISSING_ORDER = "/api/orders/00000000-0000-4000-8000-000000000001";
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final GatewayCalls gateway = new GatewayCalls(GATEWAY);
 
   private static SuiteCli suite;
   private static String customerToken;
@@ -103,70 +100,70 @@ class SuiteEndToEndIT {
             "/api/payments/p-1",
             "/api/locks/demo",
             "/api/shards")) {
-      HttpResponse<String> response = get(path, null);
+      HttpResponse<String> response = gateway.get(path, null);
       assertThat(response.statusCode()).as(path).isEqualTo(401);
-      assertProblem(response, "unauthorized");
+      GatewayCalls.assertProblem(response, "unauthorized");
       assertThat(response.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
-    assertThat(get("/api/shards", "not.a.token").statusCode()).isEqualTo(401);
+    assertThat(gateway.get("/api/shards", "not.a.token").statusCode()).isEqualTo(401);
   }
 
   @Test
   @Order(3)
   void aValidTokenReachesEachService() throws Exception {
     // 404s whose problem type only the service itself produces: the request got there.
-    HttpResponse<String> order = get(MISSING_ORDER, customerToken);
+    HttpResponse<String> order = gateway.get(MISSING_ORDER, customerToken);
     assertThat(order.statusCode()).isEqualTo(404);
-    assertProblem(order, "order-not-found");
+    GatewayCalls.assertProblem(order, "order-not-found");
     assertThat(JSON.readTree(order.body()).get("traceId").asString())
         .isEqualTo(order.headers().firstValue("X-Trace-Id").orElseThrow());
 
-    HttpResponse<String> account = get("/api/accounts/acc-1", customerToken);
+    HttpResponse<String> account = gateway.get("/api/accounts/acc-1", customerToken);
     assertThat(account.statusCode()).isEqualTo(404);
-    assertProblem(account, "account-not-found");
+    GatewayCalls.assertProblem(account, "account-not-found");
 
-    HttpResponse<String> lock = get("/api/locks/demo", customerToken);
+    HttpResponse<String> lock = gateway.get("/api/locks/demo", customerToken);
     assertThat(lock.statusCode()).isEqualTo(404);
-    assertProblem(lock, "lock-not-held");
+    GatewayCalls.assertProblem(lock, "lock-not-held");
 
-    HttpResponse<String> shards = get("/api/shards", customerToken);
+    HttpResponse<String> shards = gateway.get("/api/shards", customerToken);
     assertThat(shards.statusCode()).isEqualTo(200);
     JsonNode topology = JSON.readTree(shards.body());
     assertThat(topology.get("epoch").asLong()).isPositive();
     assertThat(topology.get("shards")).hasSize(2);
 
-    HttpResponse<String> badId = get("/api/orders/not-an-id", customerToken);
+    HttpResponse<String> badId = gateway.get("/api/orders/not-an-id", customerToken);
     assertThat(badId.statusCode()).isEqualTo(400);
-    assertProblem(badId, "bad-request");
+    GatewayCalls.assertProblem(badId, "bad-request");
   }
 
   @Test
   @Order(4)
   void shardAdministrationNeedsTheAdminRole() throws Exception {
-    HttpResponse<String> customer = post("/api/shards/0/failover", customerToken);
+    HttpResponse<String> customer = gateway.post("/api/shards/0/failover", customerToken);
     assertThat(customer.statusCode()).isEqualTo(403);
-    assertProblem(customer, "forbidden");
+    GatewayCalls.assertProblem(customer, "forbidden");
     // The admin gets past the gateway and the router answers (no such shard).
-    HttpResponse<String> admin = post("/api/shards/9/failover", adminToken);
+    HttpResponse<String> admin = gateway.post("/api/shards/9/failover", adminToken);
     assertThat(admin.statusCode()).isEqualTo(404);
-    assertProblem(admin, "shard-not-found");
+    GatewayCalls.assertProblem(admin, "shard-not-found");
   }
 
   @Test
   @Order(5)
   void theIdempotencyTableHoldsThroughTheGatewayUnderConcurrentDuplicates() throws Exception {
-    String account = openAccount("alice", customerToken, 10_000);
+    String account = gateway.openAccount("alice", customerToken, 10_000);
     String key = "e2e-" + UUID.randomUUID();
-    String body = orderBody("alice", account, 1_500);
+    String body = GatewayCalls.orderBody("alice", account, 1_500);
 
-    HttpResponse<String> missing = post("/api/orders", customerToken, body, null);
+    HttpResponse<String> missing = gateway.post("/api/orders", customerToken, body, null);
     assertThat(missing.statusCode()).isEqualTo(400);
-    assertProblem(missing, "idempotency-key-missing");
+    GatewayCalls.assertProblem(missing, "idempotency-key-missing");
 
     List<Callable<HttpResponse<String>>> duplicates = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      duplicates.add(() -> post("/api/orders", customerToken, body, key));
+      duplicates.add(() -> gateway.post("/api/orders", customerToken, body, key));
     }
     List<Integer> statuses = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -176,7 +173,7 @@ class SuiteEndToEndIT {
         HttpResponse<String> response = f.get();
         statuses.add(response.statusCode());
         if (response.statusCode() == 409) {
-          assertProblem(response, "idempotency-key-in-use");
+          GatewayCalls.assertProblem(response, "idempotency-key-in-use");
         } else {
           ids.add(JSON.readTree(response.body()).get("id").asString());
           if (response.headers().firstValue("Idempotent-Replayed").isEmpty()) {
@@ -190,14 +187,16 @@ class SuiteEndToEndIT {
     assertThat(ids).hasSize(1);
     assertThat(fresh).isEqualTo(1);
 
-    HttpResponse<String> replay = post("/api/orders", customerToken, body, key);
+    HttpResponse<String> replay = gateway.post("/api/orders", customerToken, body, key);
     assertThat(replay.statusCode()).isIn(201, 202);
     assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     HttpResponse<String> reused =
-        post("/api/orders", customerToken, orderBody("alice", account, 1_501), key);
+        gateway.post(
+            "/api/orders", customerToken, GatewayCalls.orderBody("alice", account, 1_501), key);
     assertThat(reused.statusCode()).isEqualTo(422);
-    assertProblem(reused, "idempotency-key-reused");
-    assertThat(JSON.readTree(get("/api/orders?customerId=alice", customerToken).body())).hasSize(1);
+    GatewayCalls.assertProblem(reused, "idempotency-key-reused");
+    assertThat(JSON.readTree(gateway.get("/api/orders?customerId=alice", customerToken).body()))
+        .hasSize(1);
   }
 
   @Test
@@ -211,7 +210,7 @@ class SuiteEndToEndIT {
       String customer = "load-" + c + "-" + UUID.randomUUID().toString().substring(0, 6);
       String token = suite.ok(Duration.ofMinutes(1), "token", "--customer", customer).trim();
       tokens.put(customer, token);
-      accounts.put(customer, openAccount(customer, token, 20_000));
+      accounts.put(customer, gateway.openAccount(customer, token, 20_000));
     }
     List<String> customers = List.copyOf(accounts.keySet());
     List<String> placed = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -234,7 +233,8 @@ class SuiteEndToEndIT {
                     keyedWithRetries(
                         "/api/orders",
                         token,
-                        orderBody(customer, accounts.get(customer), 500 + random.nextInt(4_000)));
+                        GatewayCalls.orderBody(
+                            customer, accounts.get(customer), 500 + random.nextInt(4_000)));
                 if (response.statusCode() == 201 || response.statusCode() == 202) {
                   String id = JSON.readTree(response.body()).get("id").asString();
                   placed.add(id);
@@ -275,7 +275,7 @@ class SuiteEndToEndIT {
     while (!open.isEmpty() && System.nanoTime() < settleBy) {
       open = new ArrayList<>();
       for (String id : placed) {
-        HttpResponse<String> order = get("/api/orders/" + id, adminToken);
+        HttpResponse<String> order = gateway.get("/api/orders/" + id, adminToken);
         assertThat(order.statusCode()).as("acknowledged order " + id).isEqualTo(200);
         String status = JSON.readTree(order.body()).get("status").asString();
         if (!List.of("CONFIRMED", "REJECTED", "CANCELLED").contains(status)) {
@@ -315,36 +315,11 @@ class SuiteEndToEndIT {
     return new SuiteObserver(local, new Gateway(URI.create(GATEWAY)), adminToken);
   }
 
-  private static String openAccount(String owner, String token, long cents) throws Exception {
-    HttpResponse<String> response =
-        post(
-            "/api/accounts",
-            token,
-            "{\"ownerId\":\""
-                + owner
-                + "\",\"currency\":\"EUR\",\"initialBalanceCents\":"
-                + cents
-                + "}",
-            "open-" + UUID.randomUUID());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return JSON.readTree(response.body()).get("id").asString();
-  }
-
-  private static String orderBody(String customer, String account, long cents) {
-    return "{\"customerId\":\""
-        + customer
-        + "\",\"accountId\":\""
-        + account
-        + "\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"e2e\",\"quantity\":1,\"unitPriceCents\":"
-        + cents
-        + "}]}";
-  }
-
   /** A client that retries a keyed POST (same key) while told 409 in use or 503 not now. */
   private static HttpResponse<String> keyedWithRetries(String path, String token, String body)
       throws Exception {
     String key = "load-" + UUID.randomUUID();
-    HttpResponse<String> response = post(path, token, body, key);
+    HttpResponse<String> response = gateway.post(path, token, body, key);
     for (int retry = 0;
         retry < 10
             && (response.statusCode() == 503
@@ -352,7 +327,7 @@ class SuiteEndToEndIT {
                     && response.body().contains("idempotency-key-in-use")));
         retry++) {
       Thread.sleep(300);
-      response = post(path, token, body, key);
+      response = gateway.post(path, token, body, key);
     }
     return response;
   }
@@ -365,7 +340,7 @@ class SuiteEndToEndIT {
     int lastFailure = -1;
     int requests = 100; // 100 requests, 100 ms apart: about ten seconds after the kill
     for (int i = 0; i < requests; i++) {
-      HttpResponse<String> response = get(MISSING_ORDER, customerToken);
+      HttpResponse<String> response = gateway.get(MISSING_ORDER, customerToken);
       if (response.statusCode() != 404) {
         failures++;
         lastFailure = i;
@@ -387,31 +362,31 @@ class SuiteEndToEndIT {
     String account = null;
     for (int i = 0; account == null; i++) {
       JsonNode route =
-          JSON.readTree(get("/api/shards/route?key=acc-e2e-" + i, customerToken).body());
+          JSON.readTree(gateway.get("/api/shards/route?key=acc-e2e-" + i, customerToken).body());
       if (route.get("shard").asInt() == 0) {
         account = "acc-e2e-" + i;
       }
     }
     // The router repairs shards only under its lock-service lease (and fences with its token).
-    HttpResponse<String> routerLease = get("/api/locks/shard-router-leader", customerToken);
+    HttpResponse<String> routerLease = gateway.get("/api/locks/shard-router-leader", customerToken);
     assertThat(routerLease.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(routerLease.body()).get("holder").asString())
         .isEqualTo("shard-router-1");
-    JsonNode before = JSON.readTree(get("/api/shards", customerToken).body());
+    JsonNode before = JSON.readTree(gateway.get("/api/shards", customerToken).body());
     String replica = before.get("shards").get(0).get("replicas").get(0).asString();
 
     assertThat(suite.ok(Duration.ofMinutes(1), "kill", "pg-shard-0-primary")).contains("SIGKILL");
     long killed = System.nanoTime();
     // Reads of the latest data on shard 0 go to its primary: served again once it failed over.
-    HttpResponse<String> read = get("/api/accounts/" + account, customerToken);
+    HttpResponse<String> read = gateway.get("/api/accounts/" + account, customerToken);
     while (read.statusCode() != 404 && System.nanoTime() - killed < 30_000_000_000L) {
       Thread.sleep(200);
-      read = get("/api/accounts/" + account, customerToken);
+      read = gateway.get("/api/accounts/" + account, customerToken);
     }
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf("after kill pg-shard-0-primary: shard 0 served again in %.1f s%n", seconds);
-    assertProblem(read, "account-not-found");
-    JsonNode after = JSON.readTree(get("/api/shards", customerToken).body());
+    GatewayCalls.assertProblem(read, "account-not-found");
+    JsonNode after = JSON.readTree(gateway.get("/api/shards", customerToken).body());
     assertThat(after.get("epoch").asLong()).isGreaterThan(before.get("epoch").asLong());
     assertThat(after.get("shards").get(0).get("primary").asString()).isEqualTo(replica);
     assertThat(seconds).isLessThan(10);
@@ -424,7 +399,7 @@ class SuiteEndToEndIT {
     while (!state.equals("SYNC") && System.nanoTime() < deadline) {
       Thread.sleep(500);
       state =
-          JSON.readTree(get("/api/shards", customerToken).body())
+          JSON.readTree(gateway.get("/api/shards", customerToken).body())
               .get("shards")
               .get(0)
               .get("state")
@@ -459,10 +434,7 @@ class SuiteEndToEndIT {
     assertThat(lines.getLast()).startsWith("drill: PASS");
     assertThat(drill.exitCode()).isZero();
 
-    Path dir;
-    try (var dirs = java.nio.file.Files.list(SUITE_HOME.resolve("drills"))) {
-      dir = dirs.filter(d -> d.getFileName().toString().endsWith("-s7")).findFirst().orElseThrow();
-    }
+    Path dir = Drills.find(SUITE_HOME, 7, "local");
     JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
     Set<String> struck = new HashSet<>();
     report.get("faults").forEach(f -> struck.add(f.get("target").get("group").asString()));
@@ -496,47 +468,5 @@ class SuiteEndToEndIT {
     List<String> roles = new ArrayList<>();
     rows.forEach(r -> roles.add(r.get("role").asString()));
     return roles;
-  }
-
-  private static void assertProblem(HttpResponse<String> response, String slug) throws Exception {
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    JsonNode problem = JSON.readTree(response.body());
-    assertThat(problem.get("type").asString()).isEqualTo("urn:faultline:problem:" + slug);
-    assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
-    assertThat(problem.has("title") && problem.has("detail") && problem.has("traceId")).isTrue();
-  }
-
-  private static HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(20));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> post(String path, String token, String body, String key)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(GATEWAY + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> post(String path, String token) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(GATEWAY + path))
-            .timeout(Duration.ofSeconds(20))
-            .header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.noBody())
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }
