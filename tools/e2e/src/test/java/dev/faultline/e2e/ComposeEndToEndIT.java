@@ -75,8 +75,8 @@ class ComposeEndToEndIT {
           "prometheus");
   private static final GatewayCalls gateway = new GatewayCalls("http://127.0.0.1:" + GATEWAY_PORT);
 
-  private static ComposeCli compose;
-  private static SuiteCli suite;
+  private static Cli compose;
+  private static Cli suite;
   private static ComposeProject project;
   private static String customerToken;
   private static String adminToken;
@@ -95,14 +95,14 @@ class ComposeEndToEndIT {
     env.put("GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
     env.put("PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
     env.put("GRAFANA_PORT", "23000");
-    compose = ComposeCli.detect(REPO, env).orElse(null);
+    compose = Cli.compose(REPO, env).orElse(null);
     if (compose == null) {
       String noCompose =
           "neither docker compose nor docker-compose is installed: the container tests are skipped";
       System.out.println("ComposeEndToEndIT: " + noCompose);
       Assumptions.abort(noCompose);
     }
-    suite = new SuiteCli(REPO, env);
+    suite = Cli.suite(REPO, env);
     project = new ComposeProject(PROJECT);
     compose.run(Duration.ofMinutes(3), "down", "-v", "--remove-orphans"); // an aborted run's
   }
@@ -280,36 +280,19 @@ class ComposeEndToEndIT {
   @Order(4)
   void killingAnOrderServiceContainerIsInvisibleToClientsWithinSeconds() throws Exception {
     project.kill("order-service-1");
-    int failures = 0;
-    int lastFailure = -1;
-    int requests = 100; // 100 ms apart: about ten seconds after the kill
-    for (int i = 0; i < requests; i++) {
-      HttpResponse<String> response = gateway.get(MISSING_ORDER, customerToken);
-      if (response.statusCode() != 404) {
-        failures++;
-        lastFailure = i;
-      }
-      Thread.sleep(100);
-    }
-    System.out.printf(
-        "after docker kill order-service-1: %d of %d requests failed, last failure at request %d%n",
-        failures, requests, lastFailure);
-    assertThat(lastFailure).isLessThan(30);
-    assertThat(failures).isLessThanOrEqualTo(5);
+    // 100 requests, 100 ms apart: about ten seconds after the kill
+    GatewayCalls.Probe probe =
+        gateway.probe(MISSING_ORDER, customerToken, 404, 100, Duration.ofMillis(100));
+    System.out.printf("after docker kill order-service-1: %s%n", probe);
+    assertThat(probe.lastFailure()).isLessThan(30);
+    assertThat(probe.failures()).isLessThanOrEqualTo(5);
     project.start("order-service-1", Duration.ofMinutes(5));
   }
 
   @Test
   @Order(5)
   void killingAShardPrimaryContainerFailsOverAndItRejoinsAsAReplica() throws Exception {
-    String account = null;
-    for (int i = 0; account == null; i++) {
-      JsonNode route =
-          JSON.readTree(gateway.get("/api/shards/route?key=acc-c-" + i, customerToken).body());
-      if (route.get("shard").asInt() == 0) {
-        account = "acc-c-" + i;
-      }
-    }
+    String account = gateway.keyOnShard("acc-c-", 0, customerToken);
     JsonNode before = JSON.readTree(gateway.get("/api/shards", customerToken).body());
     JsonNode shard0 = before.get("shards").get(0);
     String primary = shard0.get("primary").asString();
@@ -318,11 +301,8 @@ class ComposeEndToEndIT {
 
     project.kill(primaryService);
     long killed = System.nanoTime();
-    HttpResponse<String> read = gateway.get("/api/accounts/" + account, customerToken);
-    while (read.statusCode() != 404 && System.nanoTime() - killed < 30_000_000_000L) {
-      Thread.sleep(200);
-      read = gateway.get("/api/accounts/" + account, customerToken);
-    }
+    HttpResponse<String> read =
+        gateway.awaitStatus("/api/accounts/" + account, customerToken, 404, Duration.ofSeconds(30));
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf(
         "after docker kill %s: shard 0 served again in %.1f s%n", primaryService, seconds);
@@ -338,12 +318,7 @@ class ComposeEndToEndIT {
     // docker start runs the entrypoint again: the topology says this node was replaced, so it
     // rewinds with pg_rewind and streams from its successor; the shard is SYNC again.
     project.start(primaryService, Duration.ofMinutes(5));
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    JsonNode shard = after.get("shards").get(0);
-    while (!shard.get("state").asString().equals("SYNC") && System.nanoTime() < deadline) {
-      Thread.sleep(1_000);
-      shard = JSON.readTree(gateway.get("/api/shards", customerToken).body()).get("shards").get(0);
-    }
+    JsonNode shard = gateway.awaitShardSync(0, customerToken, Duration.ofSeconds(90));
     assertThat(shard.get("state").asString()).isEqualTo("SYNC");
     assertThat(shard.get("primary").asString()).isEqualTo(replica);
     String log =
@@ -355,7 +330,7 @@ class ComposeEndToEndIT {
   @Test
   @Order(6)
   void aComposeDrillKillingOneOfEachKindPasses() throws Exception {
-    SuiteCli.Result drill =
+    Cli.Result drill =
         suite.run(
             Duration.ofMinutes(25),
             "drill",

@@ -60,6 +60,62 @@ final class GatewayCalls {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** What {@link #probe} saw: how many answers were not the one expected, and the last such. */
+  record Probe(int requests, int failures, int lastFailure) {}
+
+  /**
+   * {@code requests} GETs of {@code path}, {@code interval} apart (a client's view of a fault): how
+   * many did not answer {@code expected}, and the index of the last that did not (-1: none).
+   */
+  Probe probe(String path, String token, int expected, int requests, Duration interval)
+      throws Exception {
+    int failures = 0;
+    int lastFailure = -1;
+    for (int i = 0; i < requests; i++) {
+      if (get(path, token).statusCode() != expected) {
+        failures++;
+        lastFailure = i;
+      }
+      Thread.sleep(interval.toMillis());
+    }
+    return new Probe(requests, failures, lastFailure);
+  }
+
+  /**
+   * GET {@code path} again until it answers {@code status}, or {@code timeout}: the last answer.
+   */
+  HttpResponse<String> awaitStatus(String path, String token, int status, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpResponse<String> response = get(path, token);
+    while (response.statusCode() != status && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      response = get(path, token);
+    }
+    return response;
+  }
+
+  /** {@code prefix} plus the first number that the router places on {@code shard}. */
+  String keyOnShard(String prefix, int shard, String token) throws Exception {
+    for (int i = 0; ; i++) {
+      JsonNode route = JSON.readTree(get("/api/shards/route?key=" + prefix + i, token).body());
+      if (route.get("shard").asInt() == shard) {
+        return prefix + i;
+      }
+    }
+  }
+
+  /** The shard as the router publishes it, once {@code SYNC} or when {@code timeout} is up. */
+  JsonNode awaitShardSync(int shard, String token, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode current = JSON.readTree(get("/api/shards", token).body()).get("shards").get(shard);
+    while (!current.get("state").asString().equals("SYNC") && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      current = JSON.readTree(get("/api/shards", token).body()).get("shards").get(shard);
+    }
+    return current;
+  }
+
   /** Opens an account for {@code owner} with {@code cents}; its ID. */
   String openAccount(String owner, String token, long cents) throws Exception {
     HttpResponse<String> response =

@@ -50,14 +50,14 @@ class SuiteEndToEndIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final GatewayCalls gateway = new GatewayCalls(GATEWAY);
 
-  private static SuiteCli suite;
+  private static Cli suite;
   private static String customerToken;
   private static String adminToken;
   private static List<Long> pidsWhileUp = new ArrayList<>();
 
   @BeforeAll
   static void up() throws Exception {
-    suite = new SuiteCli(Path.of(System.getProperty("suite.repo")));
+    suite = Cli.suite(Path.of(System.getProperty("suite.repo")));
     suite.run(Duration.ofMinutes(2), "down", "--purge"); // leftovers of an aborted run
     String output = suite.ok(Duration.ofMinutes(8), "up");
     System.out.println(output);
@@ -336,37 +336,20 @@ class SuiteEndToEndIT {
   @Order(7)
   void killingAnOrderServiceInstanceIsInvisibleToClientsWithinSeconds() throws Exception {
     assertThat(suite.ok(Duration.ofMinutes(1), "kill", "order-service-1")).contains("SIGKILL");
-    int failures = 0;
-    int lastFailure = -1;
-    int requests = 100; // 100 requests, 100 ms apart: about ten seconds after the kill
-    for (int i = 0; i < requests; i++) {
-      HttpResponse<String> response = gateway.get(MISSING_ORDER, customerToken);
-      if (response.statusCode() != 404) {
-        failures++;
-        lastFailure = i;
-      }
-      Thread.sleep(100);
-    }
-    System.out.printf(
-        "after kill order-service-1: %d of %d requests failed, last failure at request %d%n",
-        failures, requests, lastFailure);
+    // 100 requests, 100 ms apart: about ten seconds after the kill
+    GatewayCalls.Probe probe =
+        gateway.probe(MISSING_ORDER, customerToken, 404, 100, Duration.ofMillis(100));
+    System.out.printf("after kill order-service-1: %s%n", probe);
     // Every request after the first couple of seconds succeeded, without restarting anything.
-    assertThat(lastFailure).isLessThan(30);
-    assertThat(failures).isLessThanOrEqualTo(5);
+    assertThat(probe.lastFailure()).isLessThan(30);
+    assertThat(probe.failures()).isLessThanOrEqualTo(5);
     suite.ok(Duration.ofMinutes(3), "start", "order-service-1"); // whole again for what follows
   }
 
   @Test
   @Order(8)
   void killingAShardPrimaryPromotesItsReplicaAndTheOldPrimaryRejoinsAsReplica() throws Exception {
-    String account = null;
-    for (int i = 0; account == null; i++) {
-      JsonNode route =
-          JSON.readTree(gateway.get("/api/shards/route?key=acc-e2e-" + i, customerToken).body());
-      if (route.get("shard").asInt() == 0) {
-        account = "acc-e2e-" + i;
-      }
-    }
+    String account = gateway.keyOnShard("acc-e2e-", 0, customerToken);
     // The router repairs shards only under its lock-service lease (and fences with its token).
     HttpResponse<String> routerLease = gateway.get("/api/locks/shard-router-leader", customerToken);
     assertThat(routerLease.statusCode()).isEqualTo(200);
@@ -378,11 +361,8 @@ class SuiteEndToEndIT {
     assertThat(suite.ok(Duration.ofMinutes(1), "kill", "pg-shard-0-primary")).contains("SIGKILL");
     long killed = System.nanoTime();
     // Reads of the latest data on shard 0 go to its primary: served again once it failed over.
-    HttpResponse<String> read = gateway.get("/api/accounts/" + account, customerToken);
-    while (read.statusCode() != 404 && System.nanoTime() - killed < 30_000_000_000L) {
-      Thread.sleep(200);
-      read = gateway.get("/api/accounts/" + account, customerToken);
-    }
+    HttpResponse<String> read =
+        gateway.awaitStatus("/api/accounts/" + account, customerToken, 404, Duration.ofSeconds(30));
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf("after kill pg-shard-0-primary: shard 0 served again in %.1f s%n", seconds);
     GatewayCalls.assertProblem(read, "account-not-found");
@@ -394,18 +374,12 @@ class SuiteEndToEndIT {
     // Started again, the old primary comes back as a replica of its successor (pg_rewind), and the
     // shard is promotable again once it is in sync.
     suite.ok(Duration.ofMinutes(2), "start", "pg-shard-0-primary");
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    String state = "";
-    while (!state.equals("SYNC") && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      state =
-          JSON.readTree(gateway.get("/api/shards", customerToken).body())
-              .get("shards")
-              .get(0)
-              .get("state")
-              .asString();
-    }
-    assertThat(state).isEqualTo("SYNC");
+    assertThat(
+            gateway
+                .awaitShardSync(0, customerToken, Duration.ofSeconds(60))
+                .get("state")
+                .asString())
+        .isEqualTo("SYNC");
     JsonNode rows = JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"));
     for (JsonNode row : rows) {
       if (row.get("name").asString().equals("pg-shard-0-primary")) {
@@ -419,7 +393,7 @@ class SuiteEndToEndIT {
   void aChaosDrillKillingEveryKindOfProcessPasses() throws Exception {
     // The drill as a user runs it: one of each kind the issue names is killed under load (the
     // schedule hits every chosen group once per round, in seeded order), then the checker rules.
-    SuiteCli.Result drill =
+    Cli.Result drill =
         suite.run(
             Duration.ofMinutes(12),
             "drill",

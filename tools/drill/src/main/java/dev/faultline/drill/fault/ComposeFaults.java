@@ -34,9 +34,8 @@ public final class ComposeFaults implements FaultActions {
     if (target.kind() != FaultKind.PG) {
       return target.name();
     }
-    int shard = Integer.parseInt(target.name().replaceAll("\\D+", ""));
-    String primary = suite.primaries(gateway, adminToken).get(shard);
-    return primary.substring(0, primary.lastIndexOf(':'));
+    // The topology names a node by its service on the stack's network.
+    return suite.currentPrimary(target, gateway, adminToken).host();
   }
 
   @Override

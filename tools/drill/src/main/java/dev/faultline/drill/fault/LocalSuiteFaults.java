@@ -29,11 +29,9 @@ public final class LocalSuiteFaults implements FaultActions {
     if (target.kind() != FaultKind.PG) {
       return target.name();
     }
-    int shard = Integer.parseInt(target.name().replaceAll("\\D+", ""));
-    String primary = suite.primaries(gateway, adminToken).get(shard);
-    int port = Integer.parseInt(primary.substring(primary.lastIndexOf(':') + 1));
+    var primary = suite.currentPrimary(target, gateway, adminToken);
     return suite.status().stream()
-        .filter(p -> p.port() == port)
+        .filter(p -> p.port() == primary.port())
         .map(LocalSuite.Process::name)
         .findFirst()
         .orElseThrow(() -> new IOException("no suite process listens on " + primary));

@@ -2,7 +2,6 @@ package dev.faultline.drill.suite;
 
 import dev.faultline.cluster.compose.ComposeProject;
 import dev.faultline.cluster.postgres.NodeAddress;
-import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.drill.fault.ComposeFaults;
 import dev.faultline.drill.fault.FaultActions;
 import dev.faultline.drill.load.Gateway;
@@ -10,13 +9,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,14 +85,9 @@ public final class ComposeSuite implements Deployment, AutoCloseable {
     NodeAddress node = NodeAddress.parse(address);
     // The topology names a node by its service on the stack's network.
     String local = project.tunnel(node.host(), node.port()).localAddress();
-    PostgresCredentials credentials = project.postgresCredentials();
-    Properties props = new Properties();
-    props.setProperty("user", PostgresCredentials.APP_USER);
-    props.setProperty("password", credentials.appPassword());
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "15");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + local + "/" + PostgresCredentials.DATABASE, props);
+    // A little longer than on this machine: each connection starts a docker exec first.
+    return Deployment.appConnection(
+        local, project.postgresCredentials(), Duration.ofSeconds(5), Duration.ofSeconds(15));
   }
 
   @Override

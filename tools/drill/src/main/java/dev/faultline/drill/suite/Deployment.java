@@ -1,15 +1,21 @@
 package dev.faultline.drill.suite;
 
+import dev.faultline.cluster.postgres.NodeAddress;
+import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.drill.fault.FaultActions;
+import dev.faultline.drill.fault.Target;
 import dev.faultline.drill.load.Gateway;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,6 +63,32 @@ public interface Deployment {
       primaries.add(shard.get("primary").asString());
     }
     return primaries;
+  }
+
+  /**
+   * The address of the node a fault on {@code target} strikes now: for a shard's primary, whichever
+   * node the router publishes as that shard's primary at this moment.
+   */
+  default NodeAddress currentPrimary(Target target, Gateway gateway, String adminToken)
+      throws IOException {
+    int shard = Integer.parseInt(target.name().replaceAll("\\D+", ""));
+    return NodeAddress.parse(primaries(gateway, adminToken).get(shard));
+  }
+
+  /** A connection as the application's role, to {@code address} as this machine reaches it. */
+  static Connection appConnection(
+      String address,
+      PostgresCredentials credentials,
+      Duration connectTimeout,
+      Duration socketTimeout)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", PostgresCredentials.APP_USER);
+    props.setProperty("password", credentials.appPassword());
+    props.setProperty("connectTimeout", Long.toString(connectTimeout.toSeconds()));
+    props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + address + "/" + PostgresCredentials.DATABASE, props);
   }
 
   /** True when the router reports every shard {@code SYNC} (promotable, nothing to repair). */

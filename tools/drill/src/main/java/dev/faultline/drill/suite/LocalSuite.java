@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,14 +73,11 @@ public record LocalSuite(Path repo, Path home, int portOffset) implements Deploy
     if (!Files.exists(secrets)) {
       throw new IOException("no database credentials under " + home + ": run bin/suite up first");
     }
-    PostgresCredentials credentials = PostgresCredentials.loadOrCreate(secrets);
-    java.util.Properties props = new java.util.Properties();
-    props.setProperty("user", PostgresCredentials.APP_USER);
-    props.setProperty("password", credentials.appPassword());
-    props.setProperty("connectTimeout", "3");
-    props.setProperty("socketTimeout", "10");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + address + "/" + PostgresCredentials.DATABASE, props);
+    return Deployment.appConnection(
+        address,
+        PostgresCredentials.loadOrCreate(secrets),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(10));
   }
 
   @Override

@@ -10,32 +10,40 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Docker Compose the way a user types it in the repository: {@code docker compose} (v2) where
- * the plugin is installed, else {@code docker-compose} (1.29, Debian's), with the test's stack name
- * and published ports in the environment.
+ * A command run the way a user types it in the repository: {@code bin/suite} with the test's
+ * SUITE_HOME and port offset, or Docker Compose ({@code docker compose} v2 where the plugin is
+ * installed, else Debian's {@code docker-compose} 1.29), with any further environment such as a
+ * compose stack's name and ports.
  */
-final class ComposeCli {
+final class Cli {
+  record Result(int exitCode, String output) {}
+
   private final List<String> program;
   private final Path repo;
   private final Map<String, String> environment;
 
-  private ComposeCli(List<String> program, Path repo, Map<String, String> environment) {
-    this.program = program;
+  private Cli(List<String> program, Path repo, Map<String, String> environment) {
+    this.program = List.copyOf(program);
     this.repo = repo;
     this.environment = Map.copyOf(environment);
   }
 
+  static Cli suite(Path repo) {
+    return suite(repo, Map.of());
+  }
+
+  static Cli suite(Path repo, Map<String, String> environment) {
+    return new Cli(List.of(repo.resolve("bin/suite").toString()), repo, environment);
+  }
+
   /** The compose command this machine has, if any. */
-  static Optional<ComposeCli> detect(Path repo, Map<String, String> environment) {
+  static Optional<Cli> compose(Path repo, Map<String, String> environment) {
     for (List<String> candidate :
         List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
       try {
-        List<String> version = new ArrayList<>(candidate);
-        version.add("version");
-        Process p = new ProcessBuilder(version).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-          return Optional.of(new ComposeCli(candidate, repo, environment));
+        if (new Cli(candidate, repo, Map.of()).run(Duration.ofSeconds(30), "version").exitCode()
+            == 0) {
+          return Optional.of(new Cli(candidate, repo, environment));
         }
       } catch (IOException e) {
         // not installed: try the next
@@ -51,7 +59,7 @@ final class ComposeCli {
     return String.join(" ", program);
   }
 
-  SuiteCli.Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+  Result run(Duration timeout, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(program);
     command.addAll(List.of(args));
     ProcessBuilder builder =
@@ -74,11 +82,11 @@ final class ComposeCli {
       throw new IOException(program() + " " + String.join(" ", args) + " timed out: " + output);
     }
     reader.join(5_000);
-    return new SuiteCli.Result(process.exitValue(), output.toString());
+    return new Result(process.exitValue(), output.toString());
   }
 
   String ok(Duration timeout, String... args) throws IOException, InterruptedException {
-    SuiteCli.Result result = run(timeout, args);
+    Result result = run(timeout, args);
     if (result.exitCode() != 0) {
       throw new AssertionError(
           program()
