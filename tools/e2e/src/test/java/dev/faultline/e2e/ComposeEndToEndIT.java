@@ -21,12 +21,12 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +39,11 @@ import tools.jackson.databind.JsonNode;
  * the test is skipped, and says so.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIf(
+    value = "dockerAnswers",
+    disabledReason =
+        "no Docker engine or compose here: the container tests are skipped (install docker.io and"
+            + " docker-compose and start dockerd; .ci/run does)")
 class ComposeEndToEndIT {
   private static final Path REPO = Path.of(System.getProperty("suite.repo"));
   private static final String PROJECT = "faultline-e2e";
@@ -81,28 +86,31 @@ class ComposeEndToEndIT {
   private static String customerToken;
   private static String adminToken;
 
-  @BeforeAll
-  static void requireDocker() throws Exception {
-    String skip =
-        "no Docker engine answers here: the container tests are skipped (install docker.io and"
-            + " docker-compose and start dockerd; .ci/run does)";
-    if (!ComposeProject.engineAvailable()) {
-      System.out.println("ComposeEndToEndIT: " + skip);
-      Assumptions.abort(skip);
-    }
+  private static Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("COMPOSE_PROJECT_NAME", PROJECT);
     env.put("GATEWAY_PORT", Integer.toString(GATEWAY_PORT));
     env.put("PROMETHEUS_PORT", Integer.toString(PROMETHEUS_PORT));
     env.put("GRAFANA_PORT", "23000");
-    compose = Cli.compose(REPO, env).orElse(null);
-    if (compose == null) {
-      String noCompose =
-          "neither docker compose nor docker-compose is installed: the container tests are skipped";
-      System.out.println("ComposeEndToEndIT: " + noCompose);
-      Assumptions.abort(noCompose);
+    return env;
+  }
+
+  /** The class's condition: each test is reported skipped, with the reason, when this is false. */
+  static boolean dockerAnswers() {
+    boolean answers =
+        ComposeProject.engineAvailable() && Cli.compose(REPO, environment()).isPresent();
+    if (!answers) {
+      System.out.println(
+          "ComposeEndToEndIT: skipped, no Docker engine or compose answers here (install docker.io"
+              + " and docker-compose and start dockerd; .ci/run does)");
     }
-    suite = Cli.suite(REPO, env);
+    return answers;
+  }
+
+  @BeforeAll
+  static void cleanSlate() throws Exception {
+    compose = Cli.compose(REPO, environment()).orElseThrow();
+    suite = Cli.suite(REPO, environment());
     project = new ComposeProject(PROJECT);
     compose.run(Duration.ofMinutes(3), "down", "-v", "--remove-orphans"); // an aborted run's
   }
