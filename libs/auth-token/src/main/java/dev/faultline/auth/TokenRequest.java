@@ -3,6 +3,7 @@ package dev.faultline.auth;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a minted token asserts: whose identity ({@code sub}, a customer ID for customers), which
@@ -26,6 +27,16 @@ public record TokenRequest(String subject, Set<Role> roles, Duration ttl) {
 
   public static TokenRequest customer(String customerId, Duration ttl) {
     return new TokenRequest(customerId, Set.of(Role.CUSTOMER), ttl);
+  }
+
+  /**
+   * What {@code bin/suite token} asks for, wherever the key is: {@code customer} (default {@code
+   * alice}), or with {@code admin} an administrator named {@code customer} (default {@code admin}).
+   */
+  public static TokenRequest ofCommandLine(@Nullable String customer, boolean admin, Duration ttl) {
+    return admin
+        ? admin(customer == null ? "admin" : customer, ttl)
+        : customer(customer == null ? "alice" : customer, ttl);
   }
 
   public static TokenRequest admin(String subject, Duration ttl) {

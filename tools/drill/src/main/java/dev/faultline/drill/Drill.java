@@ -197,9 +197,9 @@ public final class Drill {
                     ? " a shard is not SYNC (GET /api/shards)"
                     : " not healthy: "
                         + String.join(", ", unhealthy)
-                        + (suite.target().equals("compose")
-                            ? " (docker compose start NAME)"
-                            : " (bin/suite start NAME)")));
+                        + " ("
+                        + suite.startCommand()
+                        + ")"));
       }
       if (!said) {
         say("waiting for the suite to be steady (every process healthy, every shard SYNC)");

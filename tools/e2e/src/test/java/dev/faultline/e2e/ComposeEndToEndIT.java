@@ -50,23 +50,6 @@ class ComposeEndToEndIT {
   private static final int GATEWAY_PORT = 28080;
   private static final int PROMETHEUS_PORT = 29090;
   private static final String MISSING_ORDER = "/api/orders/00000000-0000-4000-8000-000000000001";
-  private static final List<String> SUITE =
-      List.of(
-          "zk-1",
-          "zk-2",
-          "zk-3",
-          "pg-shard-0-primary",
-          "pg-shard-0-replica",
-          "pg-shard-1-primary",
-          "pg-shard-1-replica",
-          "shard-router-1",
-          "lock-service-1",
-          "lock-service-2",
-          "payment-service-1",
-          "payment-service-2",
-          "order-service-1",
-          "order-service-2",
-          "gateway-1");
   private static final List<String> IMAGES =
       List.of(
           "gateway",
@@ -161,12 +144,12 @@ class ComposeEndToEndIT {
     awaitHealthy(Duration.ofMinutes(5));
     System.out.printf(
         "%s up -d: all %d containers healthy in %d s%n",
-        compose.program(), SUITE.size(), (System.nanoTime() - started) / 1_000_000_000);
+        compose.program(), SuiteMembers.ALL.size(), (System.nanoTime() - started) / 1_000_000_000);
 
     List<ComposeProject.Container> containers = project.containers();
     Set<String> services = new HashSet<>();
     containers.forEach(c -> services.add(c.service()));
-    assertThat(services).containsAll(SUITE).contains("prometheus", "secrets");
+    assertThat(services).containsAll(SuiteMembers.ALL).contains("prometheus", "secrets");
     assertThat(project.container("secrets").orElseThrow().state()).isEqualTo("exited");
 
     // Published: the gateway and Prometheus, on loopback only; nothing else.
@@ -352,18 +335,7 @@ class ComposeEndToEndIT {
             "6",
             "--seed",
             "7");
-    System.out.println(drill.output());
-    List<String> lines = drill.output().strip().lines().toList();
-    assertThat(lines.getLast()).startsWith("drill: PASS");
-    assertThat(drill.exitCode()).isZero();
-    Path dir = Drills.find(Path.of(System.getenv("SUITE_HOME")), 7, "compose");
-    JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
-    Set<String> struck = new HashSet<>();
-    report.get("faults").forEach(f -> struck.add(f.get("target").get("group").asString()));
-    assertThat(struck)
-        .containsAll(
-            List.of("order-service", "payment-service", "lock-service", "pg-primary", "zookeeper"));
-    assertThat(report.get("violations").asInt()).isZero();
+    Drills.assertPassedStrikingEveryKind(drill, Path.of(System.getenv("SUITE_HOME")), 7, "compose");
   }
 
   @Test
@@ -394,11 +366,11 @@ class ComposeEndToEndIT {
   /** Waits until every container of the suite's topology runs and is healthy. */
   private static void awaitHealthy(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<String> waiting = SUITE;
+    List<String> waiting = SuiteMembers.ALL;
     while (System.nanoTime() < deadline) {
       List<ComposeProject.Container> containers = project.containers();
       waiting =
-          SUITE.stream()
+          SuiteMembers.ALL.stream()
               .filter(
                   name ->
                       containers.stream().noneMatch(c -> c.service().equals(name) && c.healthy()))

@@ -23,25 +23,6 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeFileTests {
   private static final Path REPO = Path.of(System.getProperty("suite.repo", "../.."));
-  private static final List<String> SERVICES =
-      List.of(
-          "shard-router-1",
-          "lock-service-1",
-          "lock-service-2",
-          "payment-service-1",
-          "payment-service-2",
-          "order-service-1",
-          "order-service-2",
-          "gateway-1");
-  private static final List<String> DATA =
-      List.of(
-          "zk-1",
-          "zk-2",
-          "zk-3",
-          "pg-shard-0-primary",
-          "pg-shard-0-replica",
-          "pg-shard-1-primary",
-          "pg-shard-1-replica");
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> compose() throws Exception {
@@ -56,8 +37,8 @@ class ComposeFileTests {
 
   @Test
   void theStackHasBinSuitesTopologyAndNames() throws Exception {
-    Set<String> expected = new TreeSet<>(SERVICES);
-    expected.addAll(DATA);
+    Set<String> expected = new TreeSet<>(SuiteMembers.SERVICES);
+    expected.addAll(SuiteMembers.DATA);
     expected.addAll(List.of("secrets", "prometheus", "grafana"));
     assertThat(services().keySet()).containsExactlyInAnyOrderElementsOf(expected);
   }
@@ -99,7 +80,7 @@ class ComposeFileTests {
   @SuppressWarnings("unchecked")
   void everyLongRunningContainerRestartsHasAMemoryLimitAndStartsAfterHealthyDependencies()
       throws Exception {
-    for (String name : concat(SERVICES, DATA)) {
+    for (String name : SuiteMembers.ALL) {
       Map<String, Object> service = services().get(name);
       assertThat(service.get("restart")).as(name).isEqualTo("unless-stopped");
       assertThat(service.get("mem_limit")).as(name).isNotNull();
@@ -149,7 +130,7 @@ class ComposeFileTests {
           }
         }
       }
-      if (DATA.contains(name)) {
+      if (SuiteMembers.DATA.contains(name)) {
         assertThat(mounts).as(name).anyMatch(m -> m.startsWith(name + "-data:"));
       }
     }
@@ -164,7 +145,7 @@ class ComposeFileTests {
   @Test
   @SuppressWarnings("unchecked")
   void theServicesGetBinSuitesConfigurationKeys() throws Exception {
-    for (String name : SERVICES) {
+    for (String name : SuiteMembers.SERVICES) {
       Map<String, Object> env = (Map<String, Object>) services().get(name).get("environment");
       assertThat(env)
           .as(name)
@@ -197,12 +178,6 @@ class ComposeFileTests {
   @SuppressWarnings("unchecked")
   private static Set<String> dependencies(String service) throws Exception {
     return ((Map<String, Object>) services().get(service).get("depends_on")).keySet();
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   private static String projectVersion() throws Exception {

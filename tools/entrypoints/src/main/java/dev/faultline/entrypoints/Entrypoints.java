@@ -72,10 +72,7 @@ public final class Entrypoints {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--ttl-hours needs a number, got '" + hours + "'");
     }
-    TokenRequest request =
-        args.contains("--admin")
-            ? TokenRequest.admin(customer == null ? "admin" : customer, ttl)
-            : TokenRequest.customer(customer == null ? "alice" : customer, ttl);
+    TokenRequest request = TokenRequest.ofCommandLine(customer, args.contains("--admin"), ttl);
     // Read, never created: a token command must not mint with a key no verifier has.
     SigningKeys keys =
         new SigningKeys(

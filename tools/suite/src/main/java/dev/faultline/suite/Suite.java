@@ -332,19 +332,14 @@ public final class Suite {
   private int token(List<String> args) throws Exception {
     String customer = stringOption(args, "--customer", null);
     Duration ttl = Duration.ofHours(intOption(args, "--ttl-hours", 12));
+    boolean admin = args.contains("--admin");
     if (args.contains("--compose")) {
       // Minted inside the stack's secrets image with the key in its volume: it never leaves it.
-      boolean admin = args.contains("--admin");
-      out.println(
-          ComposeProject.locate(home.repo())
-              .token(customer == null ? (admin ? "admin" : "alice") : customer, admin, ttl));
+      out.println(ComposeProject.locate(home.repo()).token(customer, admin, ttl));
       return 0;
     }
     home.create();
-    TokenRequest request =
-        args.contains("--admin")
-            ? TokenRequest.admin(customer == null ? "admin" : customer, ttl)
-            : TokenRequest.customer(customer == null ? "alice" : customer, ttl);
+    TokenRequest request = TokenRequest.ofCommandLine(customer, admin, ttl);
     out.println(new TokenMinter(home.signingKeys(), Clock.systemUTC()).mint(request));
     return 0;
   }

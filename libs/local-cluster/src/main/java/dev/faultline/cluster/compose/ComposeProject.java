@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -216,20 +215,15 @@ public final class ComposeProject implements AutoCloseable {
             .filter(c -> c.service().startsWith("pg-") && c.running())
             .findFirst()
             .orElseThrow(() -> new IOException("no PostgreSQL container of " + name + " runs"));
-    Properties props = new Properties();
-    props.load(
-        new StringReader(
-            docker(
-                Duration.ofSeconds(30),
-                "exec",
-                node.id(),
-                "cat",
-                "/etc/faultline/postgres.properties")));
     known =
-        new PostgresCredentials(
-            props.getProperty("superuser.password"),
-            props.getProperty("app.password"),
-            props.getProperty("replication.password"));
+        PostgresCredentials.read(
+            new StringReader(
+                docker(
+                    Duration.ofSeconds(30),
+                    "exec",
+                    node.id(),
+                    "cat",
+                    "/etc/faultline/postgres.properties")));
     credentials = known;
     return known;
   }

@@ -27,14 +27,9 @@ public record PostgresCredentials(
   /** Reads the file, or creates it owner-only with fresh passwords. */
   public static PostgresCredentials loadOrCreate(Path file) throws IOException {
     if (Files.exists(file)) {
-      Properties props = new Properties();
       try (var in = Files.newBufferedReader(file)) {
-        props.load(in);
+        return read(in);
       }
-      return new PostgresCredentials(
-          props.getProperty("superuser.password"),
-          props.getProperty("app.password"),
-          props.getProperty("replication.password"));
     }
     PostgresCredentials created = random();
     Files.createDirectories(file.toAbsolutePath().getParent());
@@ -50,6 +45,16 @@ public record PostgresCredentials(
             + created.replicationPassword
             + "\n");
     return created;
+  }
+
+  /** Reads the file's contents (a container's copy, read through {@code docker exec}). */
+  public static PostgresCredentials read(java.io.Reader in) throws IOException {
+    Properties props = new Properties();
+    props.load(in);
+    return new PostgresCredentials(
+        props.getProperty("superuser.password"),
+        props.getProperty("app.password"),
+        props.getProperty("replication.password"));
   }
 
   private static String secret() {

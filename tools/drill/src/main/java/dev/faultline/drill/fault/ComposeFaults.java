@@ -3,7 +3,6 @@ package dev.faultline.drill.fault;
 import dev.faultline.cluster.compose.ComposeProject;
 import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.suite.ComposeSuite;
-import dev.faultline.drill.suite.Deployment;
 import java.time.Duration;
 
 /**
@@ -50,6 +49,6 @@ public final class ComposeFaults implements FaultActions {
 
   @Override
   public boolean steady() throws Exception {
-    return suite.unhealthy().isEmpty() && Deployment.allShardsSync(gateway, adminToken);
+    return suite.steady(gateway, adminToken);
   }
 }

@@ -2,7 +2,6 @@ package dev.faultline.drill.fault;
 
 import dev.faultline.cluster.process.Signals;
 import dev.faultline.drill.load.Gateway;
-import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.LocalSuite;
 import java.io.IOException;
 import java.time.Duration;
@@ -64,7 +63,6 @@ public final class LocalSuiteFaults implements FaultActions {
 
   @Override
   public boolean steady() throws Exception {
-    return suite.status().stream().allMatch(LocalSuite.Process::healthy)
-        && Deployment.allShardsSync(gateway, adminToken);
+    return suite.steady(gateway, adminToken);
   }
 }

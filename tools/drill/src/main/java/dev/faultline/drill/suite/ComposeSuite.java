@@ -111,6 +111,11 @@ public final class ComposeSuite implements Deployment, AutoCloseable {
   }
 
   @Override
+  public String startCommand() {
+    return "docker compose start NAME";
+  }
+
+  @Override
   public List<String> unhealthy() throws IOException {
     return project.containers().stream()
         .filter(c -> !ONE_SHOT.contains(c.service()))

@@ -51,6 +51,17 @@ public interface Deployment {
   /** The instances that are not healthy now, by name. */
   List<String> unhealthy() throws IOException;
 
+  /** How a user brings instance {@code NAME} back by hand, for messages. */
+  String startCommand();
+
+  /**
+   * Steady, the state a fault may start from: every instance healthy and every shard replicating
+   * synchronously.
+   */
+  default boolean steady(Gateway gateway, String adminToken) throws IOException {
+    return unhealthy().isEmpty() && allShardsSync(gateway, adminToken);
+  }
+
   /** Per shard (by ID), its current primary's address, as the router publishes it. */
   default List<String> primaries(Gateway gateway, String adminToken) throws IOException {
     Gateway.Answer answer = gateway.get("/api/shards", adminToken);

@@ -93,6 +93,11 @@ public record LocalSuite(Path repo, Path home, int portOffset) implements Deploy
   }
 
   @Override
+  public String startCommand() {
+    return "bin/suite start NAME";
+  }
+
+  @Override
   public List<String> unhealthy() throws IOException {
     return status().stream().filter(p -> !p.healthy()).map(Process::name).toList();
   }

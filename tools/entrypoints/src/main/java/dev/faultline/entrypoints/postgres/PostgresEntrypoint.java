@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes a container's PostgreSQL node what the suite needs before its server starts (the image's
@@ -144,22 +145,14 @@ public final class PostgresEntrypoint {
 
   /** A base backup of {@code primary}, retried while it is not up yet (a suite starting). */
   private void cloneWhenReachable(NodeAddress primary) throws Exception {
-    long deadline = System.nanoTime() + settings.peerWait().toNanos();
-    while (true) {
-      try {
-        node.initReplicaOf(primary);
-        say("cloned " + primary + "; streaming from it through slot " + node.slotName());
-        return;
-      } catch (IOException | SQLException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException(
-              "cannot clone " + primary + " after " + settings.peerWait() + ": " + e.getMessage(),
-              e);
-        }
-        say("cannot clone " + primary + " yet (" + firstLine(e) + "); retrying");
-        Thread.sleep(2_000);
-      }
-    }
+    retrying(
+        settings.peerWait(),
+        "cannot clone " + primary,
+        () -> {
+          node.initReplicaOf(primary);
+          return null;
+        });
+    say("cloned " + primary + "; streaming from it through slot " + node.slotName());
   }
 
   /**
@@ -167,24 +160,31 @@ public final class PostgresEntrypoint {
    * it answers (the container fails, and is restarted, if it never does).
    */
   private Optional<StoredTopology> readTopology() throws Exception {
-    long deadline = System.nanoTime() + settings.zooKeeperWait().toNanos();
+    return retrying(
+        settings.zooKeeperWait(),
+        "ZooKeeper (" + settings.zooKeeper() + ") does not answer",
+        () -> StoredTopology.read(settings.zooKeeper()));
+  }
+
+  /** What a node waits for while its suite starts around it: tried every 2 s for {@code wait}. */
+  private <T extends @Nullable Object> T retrying(Duration wait, String failing, Attempt<T> attempt)
+      throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
       try {
-        return StoredTopology.read(settings.zooKeeper());
-      } catch (IOException e) {
+        return attempt.run();
+      } catch (IOException | SQLException e) {
         if (System.nanoTime() > deadline) {
-          throw new IOException(
-              "ZooKeeper ("
-                  + settings.zooKeeper()
-                  + ") did not answer within "
-                  + settings.zooKeeperWait()
-                  + ": without the stored topology this node cannot know whether it was replaced",
-              e);
+          throw new IOException(failing + " after " + wait + ": " + e.getMessage(), e);
         }
-        say("ZooKeeper not reachable yet (" + firstLine(e) + "); retrying");
+        say(failing + " yet (" + firstLine(e) + "); retrying");
         Thread.sleep(2_000);
       }
     }
+  }
+
+  private interface Attempt<T extends @Nullable Object> {
+    T run() throws IOException, SQLException;
   }
 
   private static String firstLine(Exception e) {
