@@ -1,5 +1,6 @@
 package dev.faultline.gateway;
 
+import dev.faultline.gateway.metrics.OperationTagsProvider;
 import dev.faultline.gateway.problem.GatewayProblems;
 import dev.faultline.gateway.problem.ProblemErrorHandler;
 import dev.faultline.gateway.problem.TraceIdFilter;
@@ -32,5 +33,10 @@ class GatewayConfiguration {
   @Bean
   SafeRetryGatewayFilterFactory safeRetryGatewayFilterFactory(RetryGatewayFilterFactory retries) {
     return new SafeRetryGatewayFilterFactory(retries);
+  }
+
+  @Bean
+  OperationTagsProvider operationTagsProvider() {
+    return new OperationTagsProvider();
   }
 }

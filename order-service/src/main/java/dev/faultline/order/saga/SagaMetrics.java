@@ -23,12 +23,17 @@ public class SagaMetrics {
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong stuck = new AtomicLong();
 
-  SagaMetrics(MeterRegistry meters) {
+  /** The saga-completion SLO's bound (monitoring/slo.yaml): a bucket must end exactly there. */
+  static final Duration SLO_BOUND = Duration.ofSeconds(10);
+
+  SagaMetrics(MeterRegistry meters, SagaProperties properties) {
     this.meters = meters;
     this.duration =
         Timer.builder("saga.duration")
             .description("from an order's creation to its saga's terminal state")
             .publishPercentileHistogram()
+            // Exact buckets at the answer's deadline (201 vs 202), the SLO's bound and "stuck".
+            .serviceLevelObjectives(properties.respondWithin(), SLO_BOUND, properties.stuckAfter())
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(meters);
     Gauge.builder("saga.in.flight", inFlight, AtomicLong::get)

@@ -35,6 +35,11 @@ record Ports(int offset) {
     return 2180 + id + offset;
   }
 
+  /** Prometheus, with {@code up --monitoring}. */
+  int prometheus() {
+    return 9090 + offset;
+  }
+
   /** Quorum ports 2881.., election ports 3881..: used only between the peers. */
   int zooKeeperPeerBase() {
     return 2881 + offset;
