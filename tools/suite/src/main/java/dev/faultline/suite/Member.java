@@ -3,6 +3,7 @@ package dev.faultline.suite;
 import dev.faultline.cluster.postgres.PostgresNode;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import dev.faultline.cluster.zookeeper.ZooKeeperPeer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -41,4 +42,15 @@ sealed interface Member {
   /** A Spring Boot service instance, run from its module's jar. */
   record Service(String name, String module, int port, List<String> args, Map<String, String> env)
       implements Member {}
+
+  /**
+   * Prometheus ({@code up --monitoring}): Debian's binary, scraping every service, with the SLO and
+   * component rules of {@code monitoring/prometheus/rules}.
+   */
+  record Prometheus(int port, Path config, Path data, Path log) implements Member {
+    @Override
+    public String name() {
+      return "prometheus";
+    }
+  }
 }

@@ -69,7 +69,7 @@ public final class Suite {
     String command = args.getFirst();
     List<String> rest = args.subList(1, args.size());
     return switch (command) {
-      case "up" -> locked(this::up);
+      case "up" -> locked(() -> up(rest.contains("--monitoring")));
       case "status" -> status(rest.contains("--json"));
       case "kill" -> kill(name(rest));
       case "start" -> locked(() -> start(name(rest)));
@@ -83,9 +83,13 @@ public final class Suite {
 
   // --- up -------------------------------------------------------------------------------------
 
-  private int up() throws Exception {
+  private int up(boolean monitoring) throws Exception {
     long started = System.nanoTime();
     home.create();
+    if (monitoring) {
+      Supervisor.prometheusBinary(); // before anything starts: a missing package is the first error
+      Files.writeString(home.monitoringMarker(), "bin/suite up --monitoring\n");
+    }
     home.signingKeys(); // created on first up; services verify with its public half
     SuiteTopology topology = new SuiteTopology(home, ports);
     Supervisor supervisor = new Supervisor(home);
@@ -131,6 +135,12 @@ public final class Suite {
       supervisor.launch(service);
     }
     awaitHealthy(supervisor, topology.services(), started);
+    Optional<Member.Prometheus> prometheus = topology.prometheus();
+    if (prometheus.isPresent()) {
+      writePrometheusConfig(topology, prometheus.get());
+      supervisor.launch(prometheus.get());
+      awaitHealthy(supervisor, List.of(prometheus.get()), started);
+    }
     say("all " + topology.all().size() + " processes healthy", started);
     out.printf(
         "%nGateway:  http://localhost:%d%n"
@@ -138,7 +148,30 @@ public final class Suite {
             + "Try:      curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:%d/api/shards%n"
             + "Status:   bin/suite status      Stop: bin/suite down%n",
         ports.gateway(), ports.gateway());
+    prometheus.ifPresent(
+        p ->
+            out.printf(
+                "Metrics:  http://localhost:%d (Prometheus: SLO rules and alerts loaded)%n",
+                p.port()));
     return 0;
+  }
+
+  /**
+   * The suite's Prometheus configuration, for its ports, with the repository's rules and any in
+   * {@code prometheus/rules.d} of the suite's home (a place for rules of one's own).
+   */
+  private void writePrometheusConfig(SuiteTopology topology, Member.Prometheus prometheus)
+      throws IOException {
+    Files.createDirectories(home.prometheus().resolve("rules.d"));
+    PrometheusConfig config =
+        new PrometheusConfig(
+            "local",
+            "127.0.0.1:" + prometheus.port(),
+            topology.scrapeTargets(),
+            List.of(
+                home.repo().resolve("monitoring/prometheus/rules").toString() + "/*.yml",
+                home.prometheus().resolve("rules.d").toString() + "/*.yml"));
+    Files.writeString(prometheus.config(), config.render());
   }
 
   /** Primary first (created with initdb once), then its replica (a base backup), then sync on. */
@@ -292,6 +325,9 @@ public final class Suite {
     if (member instanceof Member.ZooKeeper) {
       topology.ensemble().writeConfigs();
     }
+    if (member instanceof Member.Prometheus prometheus) {
+      writePrometheusConfig(topology, prometheus);
+    }
     if (member instanceof Member.Postgres pg) {
       if (!pg.node().initialized()) {
         throw new IOException(member.name() + " has no data yet: run bin/suite up");
@@ -349,6 +385,7 @@ public final class Suite {
     SuiteTopology topology = new SuiteTopology(home, ports);
     Supervisor supervisor = new Supervisor(home);
     // Entry first, data last: no new work arrives while the layers below stop.
+    stopAll(supervisor, topology.prometheus().stream().toList());
     stopAll(supervisor, topology.services());
     stopAll(supervisor, topology.shards().stream().flatMap(List::stream).toList());
     stopAll(supervisor, topology.zooKeepers());
@@ -480,7 +517,9 @@ public final class Suite {
       """
       usage: bin/suite COMMAND [ARGS]
 
-        up                          build what is missing, start every process, wait until healthy
+        up [--monitoring]           build what is missing, start every process, wait until healthy;
+                                    --monitoring: also Prometheus on :9090 with the SLO rules
+                                    (Debian's prometheus package), from then on one of the suite
         status [--json]             one row per process: name, pid, port, role, healthy
         kill NAME                   SIGKILL one process, as a pod kill would
         start NAME | restart NAME   bring one process back (restart stops it cleanly first)
@@ -494,7 +533,7 @@ public final class Suite {
         images [--quiet]            build every container image here, no registry needed
 
       NAME: zk-1..3, pg-shard-{0,1}-{primary,replica}, shard-router-1, lock-service-{1,2},
-            order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway)
+            order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway), prometheus
       State lives in .suite/ (or $SUITE_HOME); SUITE_PORT_OFFSET shifts every port.
       """;
 }

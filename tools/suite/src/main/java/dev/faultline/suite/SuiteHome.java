@@ -51,6 +51,20 @@ record SuiteHome(Path root, Path repo) {
     return PostgresCredentials.loadOrCreate(root.resolve("secrets").resolve("postgres.properties"));
   }
 
+  /** Prometheus's configuration, data and log ({@code up --monitoring}). */
+  Path prometheus() {
+    return root.resolve("prometheus");
+  }
+
+  /** Present once {@code up --monitoring} ran: from then on Prometheus is one of the suite's. */
+  Path monitoringMarker() {
+    return root.resolve("monitoring.enabled");
+  }
+
+  boolean monitoring() {
+    return Files.exists(monitoringMarker());
+  }
+
   Path jar(String module) {
     return repo.resolve(module).resolve("target").resolve(module + ".jar");
   }

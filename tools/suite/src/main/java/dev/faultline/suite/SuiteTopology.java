@@ -9,6 +9,7 @@ import dev.faultline.cluster.secrets.ServiceSecrets;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,8 +133,33 @@ final class SuiteTopology {
     return services.getLast();
   }
 
+  /** Prometheus, once {@code up --monitoring} has made it one of the suite's processes. */
+  Optional<Member.Prometheus> prometheus() {
+    if (!home.monitoring()) {
+      return Optional.empty();
+    }
+    Path dir = home.prometheus();
+    return Optional.of(
+        new Member.Prometheus(
+            ports.prometheus(),
+            dir.resolve("prometheus.yml"),
+            dir.resolve("data"),
+            home.serviceLog("prometheus")));
+  }
+
+  /** What Prometheus scrapes: every service instance, by name and port. */
+  List<PrometheusConfig.Target> scrapeTargets() {
+    return services.stream()
+        .map(s -> new PrometheusConfig.Target(s.module(), s.name(), "127.0.0.1:" + s.port()))
+        .toList();
+  }
+
   List<Member> all() {
-    return Stream.of(zooKeepers.stream(), shards.stream().flatMap(List::stream), services.stream())
+    return Stream.of(
+            zooKeepers.stream(),
+            shards.stream().flatMap(List::stream),
+            services.stream(),
+            prometheus().stream())
         .flatMap(s -> s.map(m -> (Member) m))
         .toList();
   }

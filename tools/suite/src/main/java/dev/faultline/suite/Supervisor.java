@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,7 @@ final class Supervisor {
               zk.ensemble().launchSpec(zk.peer(), java, System.getProperty("java.class.path"));
           case Member.Postgres pg -> pg.node().launchSpec();
           case Member.Service s -> serviceSpec(s);
+          case Member.Prometheus p -> prometheusSpec(p);
         };
     new PidFile(home.pidFile(member.name())).write(ProcessLauncher.launch(spec));
   }
@@ -71,6 +73,47 @@ final class Supervisor {
     List<String> command = ServiceJvm.command(java, jar, service.args());
     return new LaunchSpec(
         service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
+  }
+
+  /**
+   * Debian's Prometheus on loopback, its data in the suite's home; {@code --web.enable-lifecycle}
+   * so a changed rule file is picked up by {@code POST /-/reload}.
+   */
+  private LaunchSpec prometheusSpec(Member.Prometheus prometheus) throws IOException {
+    Files.createDirectories(prometheus.data());
+    return new LaunchSpec(
+        prometheus.name(),
+        List.of(
+            prometheusBinary().toString(),
+            "--config.file=" + prometheus.config(),
+            "--storage.tsdb.path=" + prometheus.data(),
+            "--storage.tsdb.retention.time=31d",
+            "--web.listen-address=127.0.0.1:" + prometheus.port(),
+            "--web.enable-lifecycle",
+            "--web.console.templates=/usr/share/prometheus/consoles",
+            "--web.console.libraries=/usr/share/prometheus/console_libraries"),
+        home.root(),
+        Map.of(),
+        prometheus.log());
+  }
+
+  /**
+   * {@code PROMETHEUS_BIN}, else {@code prometheus} on the PATH (Debian's package puts it there).
+   */
+  static Path prometheusBinary() throws IOException {
+    String configured = System.getenv("PROMETHEUS_BIN");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path candidate = Path.of(dir, "prometheus");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException(
+        "prometheus is not installed: up --monitoring runs the binary of Debian's prometheus"
+            + " package (sudo apt-get install prometheus), or set PROMETHEUS_BIN");
   }
 
   /** SIGKILL, like a pod kill: no shutdown hooks, sessions and connections just vanish. */
@@ -99,6 +142,7 @@ final class Supervisor {
       case Member.ZooKeeper zk -> zk.peer().logFile();
       case Member.Postgres pg -> pg.node().logFile();
       case Member.Service s -> home.serviceLog(s.name());
+      case Member.Prometheus p -> p.log();
     };
   }
 
@@ -131,15 +175,22 @@ final class Supervisor {
       }
       case Member.Service s ->
           new Status(member.name(), pid, member.port(), s.module(), ready(s.port()));
+      case Member.Prometheus p ->
+          new Status(
+              member.name(), pid, member.port(), "monitoring", answers(p.port(), "/-/ready"));
     };
   }
 
   static boolean ready(int port) {
+    return answers(port, "/actuator/health/readiness");
+  }
+
+  /** Whether {@code GET path} on the loopback port answers 200. */
+  static boolean answers(int port, String path) {
     try {
       HttpResponse<Void> response =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.discarding());

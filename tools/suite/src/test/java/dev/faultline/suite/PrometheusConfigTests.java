@@ -1,0 +1,58 @@
+package dev.faultline.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The committed Prometheus configurations are what the suite's topology renders, so every service
+ * instance is scraped under its own name, locally and in compose. (promtool checks them too.)
+ */
+class PrometheusConfigTests {
+  private static final Path REPO =
+      Path.of(System.getProperty("suite.repo", "../..")).toAbsolutePath();
+
+  private static List<PrometheusConfig.Target> targets(Path dir) throws Exception {
+    return new SuiteTopology(new SuiteHome(dir, REPO), new Ports(0)).scrapeTargets();
+  }
+
+  @Test
+  void everyServiceInstanceIsATargetUnderItsName(@TempDir Path dir) throws Exception {
+    List<PrometheusConfig.Target> targets = targets(dir);
+    assertThat(targets)
+        .extracting(PrometheusConfig.Target::instance)
+        .containsExactlyInAnyOrder(
+            "shard-router-1",
+            "lock-service-1",
+            "lock-service-2",
+            "payment-service-1",
+            "payment-service-2",
+            "order-service-1",
+            "order-service-2",
+            "gateway-1");
+    assertThat(targets)
+        .contains(new PrometheusConfig.Target("gateway", "gateway-1", "127.0.0.1:8080"));
+  }
+
+  @Test
+  void committedLocalConfigIsTheRenderedOne(@TempDir Path dir) throws Exception {
+    String rendered = PrometheusConfig.committedLocal(targets(dir)).render();
+    assertThat(Files.readString(REPO.resolve("monitoring/prometheus/local.yml")))
+        .as("monitoring/prometheus/local.yml: PrometheusConfig.committedLocal renders")
+        .isEqualTo(rendered);
+  }
+
+  @Test
+  void committedComposeConfigIsTheRenderedOne(@TempDir Path dir) throws Exception {
+    String rendered = PrometheusConfig.compose(targets(dir)).render();
+    assertThat(Files.readString(REPO.resolve("monitoring/prometheus/compose.yml")))
+        .as("monitoring/prometheus/compose.yml: PrometheusConfig.compose renders")
+        .isEqualTo(rendered);
+    assertThat(rendered)
+        .contains("\"order-service-2:8102\"", "/etc/prometheus/faultline/rules/*.yml");
+  }
+}
