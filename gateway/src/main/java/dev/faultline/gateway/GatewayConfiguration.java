@@ -1,10 +1,12 @@
 package dev.faultline.gateway;
 
+import dev.faultline.gateway.metrics.OperationMetricsFilter;
 import dev.faultline.gateway.metrics.OperationTagsProvider;
 import dev.faultline.gateway.problem.GatewayProblems;
 import dev.faultline.gateway.problem.ProblemErrorHandler;
 import dev.faultline.gateway.problem.TraceIdFilter;
 import dev.faultline.gateway.resilience.SafeRetryGatewayFilterFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +35,11 @@ class GatewayConfiguration {
   @Bean
   SafeRetryGatewayFilterFactory safeRetryGatewayFilterFactory(RetryGatewayFilterFactory retries) {
     return new SafeRetryGatewayFilterFactory(retries);
+  }
+
+  @Bean
+  OperationMetricsFilter operationMetricsFilter(MeterRegistry meters) {
+    return new OperationMetricsFilter(meters);
   }
 
   @Bean

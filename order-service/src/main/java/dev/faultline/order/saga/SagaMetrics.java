@@ -42,6 +42,13 @@ public class SagaMetrics {
     Gauge.builder("saga.stuck", stuck, AtomicLong::get)
         .description("sagas not terminal within faultline.saga.stuck-after, on this lease's shards")
         .register(meters);
+    // Every step/result series from the start, at zero: the payment SLO counts "unknown" results,
+    // and a series born at its first event would hide that event from rate().
+    for (String step : new String[] {"charge", "refund"}) {
+      for (String result : new String[] {"ok", "unknown"}) {
+        stepCounter(step, result);
+      }
+    }
     for (OrderStatus outcome : OrderStatus.values()) {
       if (outcome.isTerminal()) {
         completedCounter(outcome);
@@ -55,12 +62,15 @@ public class SagaMetrics {
   }
 
   void step(String step, String result) {
-    Counter.builder("saga.step.attempts")
+    stepCounter(step, result).increment();
+  }
+
+  private Counter stepCounter(String step, String result) {
+    return Counter.builder("saga.step.attempts")
         .description("saga steps tried, by outcome (ok, unknown)")
         .tag("step", step)
         .tag("result", result)
-        .register(meters)
-        .increment();
+        .register(meters);
   }
 
   void levels(long inFlight, long stuck) {

@@ -145,7 +145,9 @@ public final class RuleFile {
       case Slo.Latency l -> {
         Map<String, String> bucket = new TreeMap<>(l.select());
         bucket.put("le", l.le());
-        yield "1 - sum(rate("
+        // Clamped: rate() extrapolates each series on its own, so over a young series the bucket
+        // can come out a hair above the count, and an error ratio must not go negative.
+        yield "clamp_min(1 - sum(rate("
             + series(l.histogram() + "_bucket", bucket)
             + "["
             + w
@@ -153,7 +155,7 @@ public final class RuleFile {
             + series(l.histogram() + "_count", l.select())
             + "["
             + w
-            + "]))";
+            + "])), 0)";
       }
     };
   }

@@ -53,8 +53,8 @@ class SloFileTests {
     SloFile file = SloFile.parse(ONE);
     assertThat(RuleFile.errorRatio(file.slo("pay-fast").sli(), "1h"))
         .isEqualTo(
-            "1 - sum(rate(requests_seconds_bucket{le=\"0.5\",operation=\"pay\"}[1h])) /"
-                + " sum(rate(requests_seconds_count{operation=\"pay\"}[1h]))");
+            "clamp_min(1 - sum(rate(requests_seconds_bucket{le=\"0.5\",operation=\"pay\"}[1h]))"
+                + " / sum(rate(requests_seconds_count{operation=\"pay\"}[1h])), 0)");
   }
 
   @Test
