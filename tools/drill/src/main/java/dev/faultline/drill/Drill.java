@@ -15,10 +15,13 @@ import dev.faultline.drill.observe.SuiteObserver;
 import dev.faultline.drill.report.Analysis;
 import dev.faultline.drill.report.DrillReport;
 import dev.faultline.drill.report.HtmlReport;
+import dev.faultline.drill.slo.Prometheus;
+import dev.faultline.drill.slo.SloSection;
 import dev.faultline.drill.suite.ComposeSuite;
 import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.LocalSuite;
 import dev.faultline.drill.suite.ShardPrimary;
+import dev.faultline.monitoring.slo.SloFile;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +149,7 @@ public final class Drill {
         running.get();
       }
       Instant quietSince = Instant.now();
+      long loadStoppedMs = history.now();
       say(
           "load stopped after %d operations; waiting for the suite to settle",
           history.history().operations().size());
@@ -157,6 +161,7 @@ public final class Drill {
       List<Violation> violations = Checker.check(recorded, observed, options.sagaBound());
 
       Analysis analysis = Analysis.of(recorded, struck);
+      SloSection slo = sloSection(history.startedAt(), loadStoppedMs);
       Map<String, List<String>> checks = DrillReport.byCheck(violations);
       Path html = dir.resolve("report.html");
       String verdict = DrillReport.verdict(checks, analysis, struck.size(), html);
@@ -171,12 +176,38 @@ public final class Drill {
               settled.toMillis(),
               checks,
               violations.size(),
-              verdict);
+              verdict,
+              slo);
       report.writeJson(dir.resolve("report.json"));
       HtmlReport.write(report, html);
       summary(observed, checks, analysis);
       out.println(verdict);
       return violations.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /**
+   * The SLO section of the report, from the deployment's Prometheus if one answers: an unreachable
+   * Prometheus is a note in the report, never a failed drill.
+   */
+  private SloSection sloSection(Instant historyStart, long loadStoppedMs) {
+    Prometheus prometheus = new Prometheus(suite.prometheus());
+    if (!prometheus.ready()) {
+      return SloSection.absent(suite.prometheus().toString());
+    }
+    try {
+      Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
+      SloSection section =
+          SloSection.collect(prometheus, SloFile.of(repo), historyStart, loadStoppedMs);
+      long burned = section.slos().stream().filter(r -> r.budgetSpent() > 0).count();
+      long fired = section.alerts().stream().filter(a -> a.state().equals("firing")).count();
+      say(
+          "slo: %d of %d SLOs spent error budget; %d alerts fired (Prometheus %s)",
+          burned, section.slos().size(), fired, prometheus.base());
+      return section;
+    } catch (Exception e) {
+      say("slo: could not read Prometheus at %s: %s", prometheus.base(), e.getMessage());
+      return SloSection.absent(prometheus.base() + " (" + e.getMessage() + ")");
     }
   }
 

@@ -335,7 +335,12 @@ class ComposeEndToEndIT {
             "6",
             "--seed",
             "7");
-    Drills.assertPassedStrikingEveryKind(drill, Path.of(System.getenv("SUITE_HOME")), 7, "compose");
+    JsonNode report =
+        Drills.assertPassedStrikingEveryKind(
+            drill, Path.of(System.getenv("SUITE_HOME")), 7, "compose");
+    // The stack's own Prometheus gave the report its SLO section.
+    assertThat(report.get("slo").get("note").isNull()).as(report.get("slo").toString()).isTrue();
+    assertThat(report.get("slo").get("slos").size()).isGreaterThanOrEqualTo(12);
   }
 
   @Test

@@ -10,7 +10,13 @@ import dev.faultline.drill.history.History;
 import dev.faultline.drill.history.HistoryLog;
 import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.observe.SuiteObserver;
+import dev.faultline.drill.slo.Prometheus;
 import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.monitoring.dashboard.Dashboard;
+import dev.faultline.monitoring.slo.Generated;
+import dev.faultline.monitoring.slo.RuleFile;
+import dev.faultline.monitoring.slo.Slo;
+import dev.faultline.monitoring.slo.SloFile;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -49,6 +55,8 @@ class SuiteEndToEndIT {
   private static final String MISSING_ORDER = "/api/orders/00000000-0000-4000-8000-000000000001";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final GatewayCalls gateway = new GatewayCalls(GATEWAY);
+  private static final String PROMETHEUS = "http://127.0.0.1:" + (9090 + OFFSET);
+  private static final Path REPO = Path.of(System.getProperty("suite.repo"));
 
   private static Cli suite;
   private static String customerToken;
@@ -59,9 +67,9 @@ class SuiteEndToEndIT {
   static void up() throws Exception {
     suite = Cli.suite(Path.of(System.getProperty("suite.repo")));
     suite.run(Duration.ofMinutes(2), "down", "--purge"); // leftovers of an aborted run
-    String output = suite.ok(Duration.ofMinutes(8), "up");
+    String output = suite.ok(Duration.ofMinutes(8), "up", "--monitoring");
     System.out.println(output);
-    assertThat(output).contains("all 15 processes healthy");
+    assertThat(output).contains("all 16 processes healthy");
     customerToken = suite.ok(Duration.ofMinutes(1), "token", "--customer", "alice").trim();
     adminToken = suite.ok(Duration.ofMinutes(1), "token", "--admin").trim();
   }
@@ -77,7 +85,7 @@ class SuiteEndToEndIT {
   @Order(1)
   void everyProcessReportsHealthy() throws Exception {
     JsonNode rows = JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"));
-    assertThat(rows).hasSize(15);
+    assertThat(rows).hasSize(16);
     List<String> unhealthy = new ArrayList<>();
     for (JsonNode row : rows) {
       assertThat(row.has("name") && row.has("pid") && row.has("port") && row.has("role")).isTrue();
@@ -87,7 +95,8 @@ class SuiteEndToEndIT {
       pidsWhileUp.add(row.get("pid").asLong());
     }
     assertThat(unhealthy).isEmpty();
-    assertThat(roles(rows)).contains("leader", "follower", "primary", "replica", "gateway");
+    assertThat(roles(rows))
+        .contains("leader", "follower", "primary", "replica", "gateway", "monitoring");
   }
 
   @Test
@@ -412,10 +421,136 @@ class SuiteEndToEndIT {
     assertThat(HistoryLog.read(dir.resolve("history.jsonl")).faults())
         .extracting(Event.Fault::action)
         .contains("kill", "start", "healthy", "steady");
+    // The SLO section, read from the suite's Prometheus: every SLO with its burn over the drill.
+    JsonNode slo = report.get("slo");
+    assertThat(slo.get("note").isNull()).as(slo.toString()).isTrue();
+    assertThat(slo.get("slos")).hasSize(SloFile.of(REPO).slos().size());
+    int points = 0;
+    for (JsonNode result : slo.get("slos")) {
+      points += result.get("burn").size();
+    }
+    assertThat(points).isGreaterThan(12 * 10);
+    assertThat(java.nio.file.Files.readString(dir.resolve("report.html")))
+        .contains("Burn rate over time", "Alerts during the drill");
   }
 
   @Test
   @Order(10)
+  void afterLoadOfEveryKindAndKillsEveryDashboardPanelAndRecordingRuleHasData() throws Exception {
+    Prometheus prometheus = new Prometheus(URI.create(PROMETHEUS));
+    Instant now = Instant.now();
+    List<String> empty = new ArrayList<>();
+    int queries = 0;
+    for (Dashboard dashboard : Dashboard.all(REPO)) {
+      for (Dashboard.Panel panel : dashboard.panels()) {
+        for (Dashboard.Target target : panel.targets()) {
+          queries++;
+          // As Grafana sends it with every variable at All, over the last 15 minutes.
+          String expr = Dashboard.substitute(target.expr(), "1m", "15m");
+          if (prometheus.query(expr, now).isEmpty()) {
+            empty.add(
+                dashboard.file() + " / " + panel.title() + " / " + target.refId() + ": " + expr);
+          }
+        }
+      }
+    }
+    assertThat(queries).isGreaterThan(40);
+    assertThat(empty).as("panels whose query returned no data").isEmpty();
+
+    List<String> missing = new ArrayList<>();
+    int rules = 0;
+    for (Path file : Generated.ruleFiles(REPO)) {
+      Map<String, Object> groups =
+          new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(file));
+      for (Object group : (List<?>) groups.get("groups")) {
+        for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+          Map<?, ?> r = (Map<?, ?>) rule;
+          if (r.get("record") == null) {
+            continue;
+          }
+          rules++;
+          Map<?, ?> labels = (Map<?, ?>) r.get("labels");
+          String series = r.get("record") + "{slo=\"" + labels.get("slo") + "\"}";
+          if (prometheus.query(series, now).isEmpty()) {
+            missing.add(series);
+          }
+        }
+      }
+    }
+    assertThat(rules).isGreaterThan(100);
+    assertThat(missing).as("recording rules without a series").isEmpty();
+  }
+
+  @Test
+  @Order(11)
+  void anOutageOfOrderPlacementPagesAndThePageResolvesOnceItIsOver() throws Exception {
+    // The page condition with minutes-long windows (the real 1h/5m ones are promtool's to prove).
+    Slo slo = SloFile.of(REPO).slo("place-order-availability");
+    Path live = SUITE_HOME.resolve("prometheus/rules.d/live-page.yml");
+    java.nio.file.Files.writeString(live, RuleFile.livePage(slo, "1m", "20s", "10s"));
+    Prometheus prometheus = new Prometheus(URI.create(PROMETHEUS));
+    reloadPrometheus();
+    // Orders that succeed once the services are back: a funded account of alice's.
+    outageAccount = gateway.openAccount("alice", customerToken, 1_000_000);
+    String alert = "ALERTS{alertname=\"SLOBurnRatePageLive\",alertstate=\"firing\"}";
+
+    // Both order-service instances down: every placement is a 503 from the gateway.
+    suite.ok(Duration.ofMinutes(1), "kill", "order-service-1");
+    suite.ok(Duration.ofMinutes(1), "kill", "order-service-2");
+    long outage = System.nanoTime();
+    Duration toFire = placeOrdersUntil(prometheus, alert, true, Duration.ofMinutes(3));
+    System.out.printf(
+        "order placement outage: the live page fired after %.0f s%n", toFire.toMillis() / 1e3);
+
+    suite.ok(Duration.ofMinutes(3), "start", "order-service-1");
+    suite.ok(Duration.ofMinutes(3), "start", "order-service-2");
+    Duration toResolve = placeOrdersUntil(prometheus, alert, false, Duration.ofMinutes(4));
+    System.out.printf(
+        "order placement back: the live page resolved %.0f s later (%.0f s after the outage began)%n",
+        toResolve.toMillis() / 1e3, (System.nanoTime() - outage) / 1e9);
+    java.nio.file.Files.delete(live);
+    reloadPrometheus();
+  }
+
+  private static String outageAccount;
+
+  /** Prometheus rereads its rule files ({@code --web.enable-lifecycle}). */
+  private static void reloadPrometheus() throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create(PROMETHEUS + "/-/reload"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** Places orders, 4 a second, until the alert query has a series (or none); how long it took. */
+  private static Duration placeOrdersUntil(
+      Prometheus prometheus, String alert, boolean firing, Duration limit) throws Exception {
+    long start = System.nanoTime();
+    String body = GatewayCalls.orderBody("alice", outageAccount, 1);
+    int sent = 0;
+    while (System.nanoTime() - start < limit.toNanos()) {
+      gateway.post("/api/orders", customerToken, body, UUID.randomUUID().toString());
+      if (++sent % 8 == 0 && prometheus.query(alert, Instant.now()).isEmpty() != firing) {
+        return Duration.ofNanos(System.nanoTime() - start);
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "the live page did not "
+            + (firing ? "fire" : "resolve")
+            + " within "
+            + limit
+            + " ("
+            + sent
+            + " orders)");
+  }
+
+  @Test
+  @Order(12)
   void downLeavesNoProcessBehind() throws Exception {
     suite.ok(Duration.ofMinutes(3), "down");
     List<Long> alive =

@@ -30,6 +30,7 @@ public final class HistoryLog implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final long startNanos = System.nanoTime();
+  private final java.time.Instant startedAt = java.time.Instant.now();
   private final AtomicLong nextOp = new AtomicLong(1);
   private final List<Event> events = new ArrayList<>();
   private final BufferedWriter out;
@@ -44,6 +45,11 @@ public final class HistoryLog implements AutoCloseable {
   }
 
   /** Milliseconds since the drill started. */
+  /** The wall-clock time of {@link #now()}'s zero, to line the history up with Prometheus. */
+  public java.time.Instant startedAt() {
+    return startedAt;
+  }
+
   public long now() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }

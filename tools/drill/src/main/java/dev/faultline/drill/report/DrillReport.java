@@ -4,6 +4,7 @@ import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Violation;
 import dev.faultline.drill.fault.FaultRunner;
 import dev.faultline.drill.fault.Schedule;
+import dev.faultline.drill.slo.SloSection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +30,8 @@ public record DrillReport(
     long settledInMs,
     Map<String, List<String>> checks,
     int violations,
-    String verdict) {
+    String verdict,
+    @Nullable SloSection slo) {
 
   /** Every check by name, in order, with its violations (an empty list: it passed). */
   public static Map<String, List<String>> byCheck(List<Violation> violations) {

@@ -48,6 +48,13 @@ public final class ComposeSuite implements Deployment, AutoCloseable {
         home == null || home.isBlank() ? repo.resolve(".suite") : Path.of(home).toAbsolutePath());
   }
 
+  @Override
+  public URI prometheus() {
+    String port = System.getenv("PROMETHEUS_PORT");
+    return URI.create(
+        "http://127.0.0.1:" + (port == null || port.isBlank() ? "9090" : port.trim()));
+  }
+
   public ComposeProject project() {
     return project;
   }

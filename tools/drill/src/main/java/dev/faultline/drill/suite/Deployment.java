@@ -33,6 +33,9 @@ public interface Deployment {
   /** Where drills write their history and reports. */
   Path drills();
 
+  /** The deployment's Prometheus, where it has one ({@code up --monitoring}, compose). */
+  URI prometheus();
+
   /** A bearer token signed with the suite's key, as {@code bin/suite token} prints one. */
   String token(String subject, boolean admin) throws IOException;
 

@@ -52,6 +52,11 @@ public record LocalSuite(Path repo, Path home, int portOffset) implements Deploy
   }
 
   @Override
+  public URI prometheus() {
+    return URI.create("http://127.0.0.1:" + (9090 + portOffset));
+  }
+
+  @Override
   public Path drills() {
     return home.resolve("drills");
   }

@@ -85,9 +85,39 @@ class AnalysisTests {
             List.of(new Violation("money", "order o-1 <double>"), new Violation("money", "x")));
 
     String verdict = DrillReport.verdict(checks, a, 1, Path.of("r.html"));
+    var slo =
+        new dev.faultline.drill.slo.SloSection(
+            "http://127.0.0.1:9090",
+            null,
+            List.of(
+                new dev.faultline.drill.slo.SloSection.Result(
+                    "place-order-availability",
+                    "place an order",
+                    99.5,
+                    0.04,
+                    8.0,
+                    0.0003,
+                    List.of(
+                        new dev.faultline.drill.slo.SloSection.Point(0, 0),
+                        new dev.faultline.drill.slo.SloSection.Point(1_000, 8))),
+                new dev.faultline.drill.slo.SloSection.Result(
+                    "payment-latency", "pay", 99, null, null, 0, List.of())),
+            List.of(
+                new dev.faultline.drill.slo.SloSection.AlertSpan(
+                    "SLOBurnRatePage", "slo=place-order-availability", "page", "firing", 500, -1)));
     DrillReport report =
         new DrillReport(
-            "d-1", "now", Map.of("seed", 7), List.of(), List.of(KILL), a, 0, checks, 2, verdict);
+            "d-1",
+            "now",
+            Map.of("seed", 7),
+            List.of(),
+            List.of(KILL),
+            a,
+            0,
+            checks,
+            2,
+            verdict,
+            slo);
     String html = HtmlReport.render(report);
     report.writeJson(dir.resolve("report.json"));
     assertThat(DrillReport.readJson(dir.resolve("report.json"))).isEqualTo(report);
@@ -96,9 +126,12 @@ class AnalysisTests {
     assertThat(DrillReport.verdict(DrillReport.byCheck(List.of()), a, 1, Path.of("r.html")))
         .startsWith("drill: PASS 5 checks, 0 violations; 1 ops (100.0% ok");
     assertThat(html).contains("order o-1 &lt;double&gt;").contains("order-service-1");
+    // The SLO section: the burn per SLO, a chart of the one that burned, the alert and when.
+    assertThat(html)
+        .contains("place-order-availability", "8.0x", "no events", "SLOBurnRatePage", "still");
     // Every chart is well-formed SVG (a browser draws nothing of a broken one).
     var svgs = html.split("<svg ");
-    assertThat(svgs).hasSize(3);
+    assertThat(svgs).hasSize(4);
     for (int i = 1; i < svgs.length; i++) {
       String svg = "<svg " + svgs[i].substring(0, svgs[i].indexOf("</svg>") + 6);
       DocumentBuilderFactory.newInstance()

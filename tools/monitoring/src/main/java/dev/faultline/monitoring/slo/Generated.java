@@ -18,6 +18,13 @@ public final class Generated {
 
   private Generated() {}
 
+  /** Every rule file Prometheus loads: the generated SLO ones and the component alerts. */
+  public static List<Path> ruleFiles(Path repo) throws IOException {
+    try (var listing = Files.list(repo.resolve(RULES))) {
+      return listing.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+  }
+
   public static String ruleFile(Slo slo) {
     return "slo-" + slo.name() + ".yml";
   }

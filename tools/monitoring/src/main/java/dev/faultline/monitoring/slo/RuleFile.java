@@ -103,6 +103,47 @@ public final class RuleFile {
     out.append("          description: ").append(quote(description(slo, rates, file))).append('\n');
   }
 
+  /**
+   * The fast page condition of one SLO with short windows, as one alert ({@code
+   * SLOBurnRatePageLive}, labelled {@code windows: live}): the ratios computed inline, so it adds
+   * no series beside the real ones. For showing the page fire and resolve on a live suite within
+   * minutes; the real windows are proven by the promtool tests.
+   */
+  public static String livePage(
+      Slo slo, String longWindow, String shortWindow, String forDuration) {
+    String threshold =
+        " > (" + number(BurnRate.PAGE.getFirst().factor()) + " * " + number(slo.budget()) + ")";
+    return "groups:\n"
+        + "  - name: slo-live-"
+        + slo.name()
+        + "\n"
+        + "    rules:\n"
+        + "      - alert: "
+        + PAGE_ALERT
+        + "Live\n"
+        + "        expr: |\n"
+        + "          ("
+        + errorRatio(slo.sli(), longWindow)
+        + ")"
+        + threshold
+        + "\n"
+        + "          and\n"
+        + "          ("
+        + errorRatio(slo.sli(), shortWindow)
+        + ")"
+        + threshold
+        + "\n"
+        + "        for: "
+        + forDuration
+        + "\n"
+        + "        labels:\n"
+        + "          severity: page\n"
+        + "          slo: "
+        + slo.name()
+        + "\n"
+        + "          windows: live\n";
+  }
+
   /** The alert's summary, also what the promtool tests expect. */
   static String summary(Slo slo, String severity) {
     return (severity.equals("page") ? "Fast" : "Slow")
@@ -130,7 +171,7 @@ public final class RuleFile {
   }
 
   /** The error ratio of the SLI over {@code w}, 0 when there were events but no bad ones. */
-  static String errorRatio(Slo.Sli sli, String w) {
+  public static String errorRatio(Slo.Sli sli, String w) {
     return switch (sli) {
       case Slo.Events e ->
           "(sum(rate("
@@ -193,7 +234,7 @@ public final class RuleFile {
   }
 
   /** A number as PromQL and YAML both read it: 0.995, 14.4, 6 (no trailing .0). */
-  static String number(double value) {
+  public static String number(double value) {
     return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
