@@ -263,7 +263,7 @@ public final class HtmlReport {
           svg.append(
               String.format(
                   Locale.ROOT,
-                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#dc2626\""
+                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#111827\""
                       + " stroke-dasharray=\"4 3\"/>",
                   x,
                   x,
@@ -298,7 +298,7 @@ public final class HtmlReport {
             .append("></i>")
             .append(esc(burned.get(i).name()));
       }
-      h.append("<i style=background:#dc2626></i>an alert starts firing (dashed)</div>");
+      h.append("<i style=background:#111827></i>an alert starts firing (dashed)</div>");
     }
     h.append("</div>");
 
