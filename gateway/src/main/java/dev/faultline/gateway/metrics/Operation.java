@@ -2,6 +2,7 @@ package dev.faultline.gateway.metrics;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * What a request through the gateway does, as one of a fixed set of names: the {@code operation}
@@ -30,17 +31,37 @@ public enum Operation {
   ADMIN_SHARDS("(POST|DELETE)", "/api/shards(/.*)?"),
   OTHER(".*", ".*");
 
+  /** The exchange attribute under which the request's operation is kept once classified. */
+  static final String ATTRIBUTE = Operation.class.getName();
+
   private final Pattern method;
   private final Pattern path;
+  private final String label;
 
   Operation(String method, String path) {
     this.method = Pattern.compile(method);
     this.path = Pattern.compile(path + "/?");
+    this.label = name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The label value: {@code place-order}, {@code lock-acquire}, ... */
   public String label() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return label;
+  }
+
+  /**
+   * The exchange's operation: classified once per request ({@link OperationMetricsFilter} runs
+   * first), then read back by the gateway's own request metrics ({@link OperationTagsProvider}).
+   */
+  static Operation of(ServerWebExchange exchange) {
+    Operation known = exchange.getAttribute(ATTRIBUTE);
+    if (known != null) {
+      return known;
+    }
+    var request = exchange.getRequest();
+    Operation operation = of(request.getMethod().name(), request.getPath().value());
+    exchange.getAttributes().put(ATTRIBUTE, operation);
+    return operation;
   }
 
   public static Operation of(String method, String path) {

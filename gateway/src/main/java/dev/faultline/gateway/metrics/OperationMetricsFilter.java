@@ -3,9 +3,8 @@ package dev.faultline.gateway.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
@@ -34,15 +33,22 @@ public final class OperationMetricsFilter implements WebFilter, Ordered {
     "INFORMATIONAL", "SUCCESSFUL", "REDIRECTION", "CLIENT_ERROR", "SERVER_ERROR"
   };
 
-  private final MeterRegistry meters;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /** Every operation's timer per outcome (index: status / 100 - 1), all registered up front. */
+  private final Map<Operation, Timer[]> timers = new EnumMap<>(Operation.class);
 
   public OperationMetricsFilter(MeterRegistry meters) {
-    this.meters = meters;
     for (Operation operation : Operation.values()) {
-      for (String outcome : OUTCOMES) {
-        timer(operation, outcome);
+      Timer[] byOutcome = new Timer[OUTCOMES.length];
+      for (int i = 0; i < OUTCOMES.length; i++) {
+        byOutcome[i] =
+            Timer.builder(METER)
+                .description(
+                    "requests through the gateway, by operation and answer's status series")
+                .tag("operation", operation.label())
+                .tag("outcome", OUTCOMES[i])
+                .register(meters);
       }
+      timers.put(operation, byOutcome);
     }
   }
 
@@ -54,8 +60,7 @@ public final class OperationMetricsFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     long started = System.nanoTime();
-    var request = exchange.getRequest();
-    Operation operation = Operation.of(request.getMethod().name(), request.getPath().value());
+    Operation operation = Operation.of(exchange);
     AtomicBoolean recorded = new AtomicBoolean();
     exchange
         .getResponse()
@@ -63,8 +68,8 @@ public final class OperationMetricsFilter implements WebFilter, Ordered {
             () -> {
               if (recorded.compareAndSet(false, true)) {
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
-                timer(operation, outcome(status))
-                    .record(Duration.ofNanos(System.nanoTime() - started));
+                timers.get(operation)[outcomeIndex(status)].record(
+                    Duration.ofNanos(System.nanoTime() - started));
               }
               return Mono.empty();
             });
@@ -73,25 +78,11 @@ public final class OperationMetricsFilter implements WebFilter, Ordered {
 
   /** The status series of the answer; no status set by the time it commits is a 200. */
   static String outcome(HttpStatusCode status) {
-    int code = status == null ? 200 : status.value();
-    return switch (code / 100) {
-      case 1 -> "INFORMATIONAL";
-      case 2 -> "SUCCESSFUL";
-      case 3 -> "REDIRECTION";
-      case 4 -> "CLIENT_ERROR";
-      default -> "SERVER_ERROR";
-    };
+    return OUTCOMES[outcomeIndex(status)];
   }
 
-  private Timer timer(Operation operation, String outcome) {
-    return timers.computeIfAbsent(
-        operation.label() + "/" + outcome,
-        k ->
-            Timer.builder(METER)
-                .description(
-                    "requests through the gateway, by operation and answer's status series")
-                .tag("operation", operation.label())
-                .tag("outcome", outcome.toUpperCase(Locale.ROOT))
-                .register(meters));
+  private static int outcomeIndex(HttpStatusCode status) {
+    int series = (status == null ? 200 : status.value()) / 100;
+    return Math.clamp(series - 1, 0, OUTCOMES.length - 1);
   }
 }

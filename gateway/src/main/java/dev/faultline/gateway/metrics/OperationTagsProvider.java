@@ -8,8 +8,6 @@ import org.springframework.web.server.ServerWebExchange;
 public final class OperationTagsProvider implements GatewayTagsProvider {
   @Override
   public Tags apply(ServerWebExchange exchange) {
-    var request = exchange.getRequest();
-    return Tags.of(
-        "operation", Operation.of(request.getMethod().name(), request.getPath().value()).label());
+    return Tags.of("operation", Operation.of(exchange).label());
   }
 }

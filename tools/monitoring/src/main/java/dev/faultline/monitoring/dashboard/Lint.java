@@ -57,145 +57,88 @@ public final class Lint {
   }
 
   public List<Violation> check(Dashboard dashboard) {
-    List<Violation> found = new ArrayList<>();
+    Found found = new Found(dashboard, new ArrayList<>());
     variables(dashboard, found);
     for (Dashboard.Panel panel : dashboard.panels()) {
-      panel(dashboard, panel, found);
+      panel(panel, found);
     }
-    return found.stream().filter(v -> !excluded(v)).toList();
+    return found.all().stream().filter(v -> !excluded(v)).toList();
   }
 
-  private void variables(Dashboard dashboard, List<Violation> found) {
+  /** The violations of one dashboard, each added by rule, panel ("" for the dashboard) and text. */
+  private record Found(Dashboard dashboard, List<Violation> all) {
+    void add(String rule, String panel, String message) {
+      all.add(new Violation(rule, dashboard.file(), dashboard.title(), panel, message));
+    }
+  }
+
+  private void variables(Dashboard dashboard, Found found) {
     var datasource = variable(dashboard, "datasource");
     if (datasource == null
         || !datasource.type().equals("datasource")
         || !datasource.query().equals("prometheus")) {
       found.add(
-          new Violation(
-              "template-datasource-rule",
-              dashboard.file(),
-              dashboard.title(),
-              "",
-              "needs a variable 'datasource' of type datasource, query prometheus"));
+          "template-datasource-rule",
+          "",
+          "needs a variable 'datasource' of type datasource, query prometheus");
     }
     for (String name : List.of("job", "instance")) {
       var v = variable(dashboard, name);
       String rule = "template-" + name + "-rule";
       if (v == null) {
-        found.add(
-            new Violation(
-                rule, dashboard.file(), dashboard.title(), "", "needs a variable '" + name + "'"));
+        found.add(rule, "", "needs a variable '" + name + "'");
         continue;
       }
       if (!v.label().equals(name)) {
-        found.add(
-            new Violation(
-                rule,
-                dashboard.file(),
-                dashboard.title(),
-                "",
-                name + " must be labelled '" + name + "'"));
+        found.add(rule, "", name + " must be labelled '" + name + "'");
       }
       if (!v.type().equals("query") || !v.query().startsWith("label_values(")) {
-        found.add(
-            new Violation(
-                rule,
-                dashboard.file(),
-                dashboard.title(),
-                "",
-                name + " must be a Prometheus label_values query"));
+        found.add(rule, "", name + " must be a Prometheus label_values query");
       }
       if (!isDatasourceVariable(v.datasource())) {
-        found.add(
-            new Violation(
-                rule,
-                dashboard.file(),
-                dashboard.title(),
-                "",
-                name + " must use the $datasource variable"));
+        found.add(rule, "", name + " must use the $datasource variable");
       }
       if (!v.multi() || !v.allValue().equals(".+")) {
-        found.add(
-            new Violation(
-                rule,
-                dashboard.file(),
-                dashboard.title(),
-                "",
-                name + " must be multi-select with allValue .+"));
+        found.add(rule, "", name + " must be multi-select with allValue .+");
       }
     }
   }
 
-  private void panel(Dashboard dashboard, Dashboard.Panel panel, List<Violation> found) {
+  private void panel(Dashboard.Panel panel, Found found) {
     String where = panel.title();
     if (!isDatasourceVariable(panel.datasource())) {
-      found.add(
-          new Violation(
-              "panel-datasource-rule",
-              dashboard.file(),
-              dashboard.title(),
-              where,
-              "must use the $datasource variable"));
+      found.add("panel-datasource-rule", where, "must use the $datasource variable");
     }
     if (panel.unit().isBlank()) {
-      found.add(
-          new Violation(
-              "panel-units-rule", dashboard.file(), dashboard.title(), where, "needs a unit"));
+      found.add("panel-units-rule", where, "needs a unit");
     }
     if (panel.description().isBlank()) {
-      found.add(
-          new Violation(
-              "panel-title-description-rule",
-              dashboard.file(),
-              dashboard.title(),
-              where,
-              "needs a description"));
+      found.add("panel-title-description-rule", where, "needs a description");
     }
     if (panel.targets().isEmpty()) {
-      found.add(
-          new Violation(
-              "target-promql-rule", dashboard.file(), dashboard.title(), where, "has no query"));
+      found.add("target-promql-rule", where, "has no query");
     }
     for (Dashboard.Target target : panel.targets()) {
+      String query = "query " + target.refId();
       if (!isDatasourceVariable(target.datasource())) {
-        found.add(
-            new Violation(
-                "panel-datasource-rule",
-                dashboard.file(),
-                dashboard.title(),
-                where,
-                "query " + target.refId() + " must use the $datasource variable"));
+        found.add("panel-datasource-rule", where, query + " must use the $datasource variable");
       }
       for (String range : PromQl.ranges(target.expr())) {
         if (!range.equals("$__rate_interval")) {
           found.add(
-              new Violation(
-                  "target-rate-interval-rule",
-                  dashboard.file(),
-                  dashboard.title(),
-                  where,
-                  "query " + target.refId() + " uses [" + range + "], not [$__rate_interval]"));
+              "target-rate-interval-rule",
+              where,
+              query + " uses [" + range + "], not [$__rate_interval]");
         }
       }
       for (PromQl.Selector selector : PromQl.selectors(target.expr())) {
         String series = selector.metric() + "{" + selector.matchers() + "}";
-        if (!selector.matchers().contains("job=~\"$job\"")) {
-          found.add(
-              new Violation(
-                  "target-job-rule",
-                  dashboard.file(),
-                  dashboard.title(),
-                  where,
-                  "query " + target.refId() + ": " + series + " lacks job=~\"$job\""));
-        }
-        if (!selector.matchers().contains("instance=~\"$instance\"")) {
-          found.add(
-              new Violation(
-                  "target-instance-rule",
-                  dashboard.file(),
-                  dashboard.title(),
-                  where,
-                  "query " + target.refId() + ": " + series + " lacks instance=~\"$instance\""));
+        for (String label : List.of("job", "instance")) {
+          String matcher = label + "=~\"$" + label + "\"";
+          if (!selector.matchers().contains(matcher)) {
+            found.add(
+                "target-" + label + "-rule", where, query + ": " + series + " lacks " + matcher);
+          }
         }
       }
     }
