@@ -19,6 +19,7 @@ import dev.faultline.drill.slo.Prometheus;
 import dev.faultline.drill.slo.SloSection;
 import dev.faultline.drill.suite.ComposeSuite;
 import dev.faultline.drill.suite.Deployment;
+import dev.faultline.drill.suite.KubernetesSuite;
 import dev.faultline.drill.suite.LocalSuite;
 import dev.faultline.drill.suite.ShardPrimary;
 import dev.faultline.monitoring.slo.SloFile;
@@ -74,6 +75,7 @@ public final class Drill {
       Deployment deployment =
           switch (options.target()) {
             case "compose" -> ComposeSuite.fromEnvironment();
+            case "k8s" -> KubernetesSuite.fromEnvironment(options.context(), options.namespace());
             default -> LocalSuite.fromEnvironment();
           };
       try {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code bin/suite drill} options. Bounded on purpose: a drill is at most an hour of at most 100
@@ -20,8 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param clients concurrent clients (one customer and account each)
  * @param sagaBound how long after the load stops every saga must be terminal
  * @param warmup load before the first fault
- * @param target where the suite runs: {@code local} (bin/suite's processes) or {@code compose}
- *     (docker-compose.yml's containers)
+ * @param target where the suite runs: {@code local} (bin/suite's processes), {@code compose}
+ *     (docker-compose.yml's containers) or {@code k8s} (the pods of k8s/ in a cluster)
+ * @param context with {@code k8s}: the kubeconfig context (kubectl's current one if null)
+ * @param namespace with {@code k8s}: the suite's namespace
  */
 record DrillOptions(
     Duration duration,
@@ -32,14 +35,16 @@ record DrillOptions(
     int clients,
     Duration sagaBound,
     Duration warmup,
-    String target) {
-  static final List<String> TARGETS = List.of("local", "compose");
+    String target,
+    @Nullable String context,
+    String namespace) {
+  static final List<String> TARGETS = List.of("local", "compose", "k8s");
 
   static final String USAGE =
       """
       usage: bin/suite drill [--duration 2m] [--faults services,pg,zk] [--seed N]
                              [--rate 10] [--clients 6] [--saga-bound 60s] [--warmup 10s]
-                             [--target local|compose]
+                             [--target local|compose|k8s] [--context C] [--namespace N]
 
         --duration    how long the load runs; faults strike within it (30s .. 1h)
         --faults      what to kill, one at a time: kinds services, pg, zk, or groups
@@ -51,8 +56,18 @@ record DrillOptions(
         --saga-bound  every saga must be terminal this long after the load stops
         --warmup      load before the first fault
         --target      local: the processes of bin/suite up (the default); compose: the
-                      containers of docker-compose.yml (docker kill and docker start); the
-                      same load, faults, checks and reports
+                      containers of docker-compose.yml (docker kill and docker start); k8s:
+                      the pods of k8s/ on a cluster; the same load, faults, checks and reports
+        --context     k8s: the kubeconfig context (default: kubectl's current context)
+        --namespace   k8s: the suite's namespace (default: faultline)
+
+      On k8s a kill is `kubectl delete pod NAME --grace-period=0 --force --wait=false` (a
+      service's pod is its group's n-th by name; zk-1..3 are zk-0..2; a shard's primary is the pod
+      the router's topology names); the restore waits until the workload has all its replicas
+      Ready again, none of them the killed pod; steady is every pod of the suite Ready and every
+      shard SYNC. The gateway is reached at $GATEWAY_URL (default http://127.0.0.1:8080: run
+      `kubectl -n faultline port-forward svc/gateway 8080:8080`), the databases through
+      `kubectl exec`, and tokens are minted from bin/suite k8s-secrets' keys.
 
       The last line is `drill: PASS ...` or `drill: FAIL ...`; the exit status is non-zero on FAIL.
       History and reports: $SUITE_HOME/drills/<id>/ (history.jsonl, report.json, report.html).
@@ -73,7 +88,16 @@ record DrillOptions(
     }
     for (String name : given.keySet()) {
       if (!List.of(
-              "duration", "faults", "seed", "rate", "clients", "saga-bound", "warmup", "target")
+              "duration",
+              "faults",
+              "seed",
+              "rate",
+              "clients",
+              "saga-bound",
+              "warmup",
+              "target",
+              "context",
+              "namespace")
           .contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name);
       }
@@ -91,11 +115,8 @@ record DrillOptions(
             ? (long) number("seed", given.get("seed"), Long.MIN_VALUE, Long.MAX_VALUE)
             : ThreadLocalRandom.current().nextInt(1, 1_000_000);
     String target = given.getOrDefault("target", "local");
-    if (target.equals("k8s")) {
-      throw new IllegalArgumentException(
-          "--target k8s: the Kubernetes fault actions (kubectl delete pod) are not built yet;"
-              + " targets: "
-              + String.join(", ", TARGETS));
+    if (!target.equals("k8s") && (given.containsKey("context") || given.containsKey("namespace"))) {
+      throw new IllegalArgumentException("--context and --namespace are for --target k8s");
     }
     if (!TARGETS.contains(target)) {
       throw new IllegalArgumentException(
@@ -110,7 +131,9 @@ record DrillOptions(
         clients,
         duration("saga-bound", given.getOrDefault("saga-bound", "60s")),
         duration("warmup", given.getOrDefault("warmup", "10s")),
-        target);
+        target,
+        given.get("context"),
+        given.getOrDefault("namespace", "faultline"));
   }
 
   /** As the report shows them (and as they would be typed again). */
@@ -124,6 +147,10 @@ record DrillOptions(
     map.put("saga-bound", sagaBound.toSeconds() + "s");
     map.put("warmup", warmup.toSeconds() + "s");
     map.put("target", target);
+    if (target.equals("k8s")) {
+      map.put("context", context == null ? "(current)" : context);
+      map.put("namespace", namespace);
+    }
     return map;
   }
 

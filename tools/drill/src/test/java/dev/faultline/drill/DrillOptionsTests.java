@@ -36,4 +36,20 @@ class DrillOptionsTests {
     assertThatThrownBy(() -> DrillOptions.parse(List.of("--chaos", "max")))
         .hasMessageContaining("unknown option --chaos");
   }
+
+  @Test
+  void theKubernetesTargetTakesAContextAndANamespaceAndTheHelpSaysWhatItRuns() {
+    DrillOptions k8s =
+        DrillOptions.parse(List.of("--target", "k8s", "--context", "kind-faultline"));
+    assertThat(k8s.target()).isEqualTo("k8s");
+    assertThat(k8s.context()).isEqualTo("kind-faultline");
+    assertThat(k8s.namespace()).isEqualTo("faultline");
+    assertThat(k8s.asMap()).containsEntry("namespace", "faultline");
+    assertThat(DrillOptions.parse(List.of("--target", "k8s")).context()).isNull();
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--namespace", "x")))
+        .hasMessageContaining("are for --target k8s");
+    assertThat(DrillOptions.USAGE)
+        .contains("[--target local|compose|k8s] [--context C] [--namespace N]")
+        .contains("kubectl delete pod NAME --grace-period=0 --force --wait=false");
+  }
 }

@@ -1,8 +1,10 @@
 package dev.faultline.suite;
 
+import dev.faultline.auth.SigningKeys;
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.compose.ComposeProject;
+import dev.faultline.cluster.kubernetes.ClusterSecrets;
 import dev.faultline.cluster.postgres.Rejoin;
 import dev.faultline.cluster.postgres.StoredTopology;
 import dev.faultline.cluster.process.LogTail;
@@ -76,6 +78,7 @@ public final class Suite {
       case "restart" -> locked(() -> restart(name(rest)));
       case "logs" -> logs(name(rest), rest);
       case "token" -> token(rest);
+      case "k8s-secrets" -> k8sSecrets();
       case "down" -> locked(() -> down(rest.contains("--purge")));
       default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
     };
@@ -374,9 +377,42 @@ public final class Suite {
       out.println(ComposeProject.locate(home.repo()).token(customer, admin, ttl));
       return 0;
     }
+    if (args.contains("--k8s")) {
+      // With the key bin/suite k8s-secrets made here (the cluster has only the public half).
+      Path signing = ClusterSecrets.folder(home.root()).resolve("signing");
+      if (!Files.exists(signing.resolve(SigningKeys.PRIVATE_FILE))) {
+        throw new UsageException(
+            "no cluster keys in " + signing + ": run bin/suite k8s-secrets first");
+      }
+      SigningKeys keys =
+          new SigningKeys(
+              SigningKeys.readPrivate(signing.resolve(SigningKeys.PRIVATE_FILE)),
+              SigningKeys.readPublic(signing.resolve(SigningKeys.PUBLIC_FILE)));
+      out.println(
+          new TokenMinter(keys, Clock.systemUTC())
+              .mint(TokenRequest.ofCommandLine(customer, admin, ttl)));
+      return 0;
+    }
     home.create();
     TokenRequest request = TokenRequest.ofCommandLine(customer, admin, ttl);
     out.println(new TokenMinter(home.signingKeys(), Clock.systemUTC()).mint(request));
+    return 0;
+  }
+
+  /**
+   * The cluster's Secrets and the public key's ConfigMap, on standard output for {@code kubectl
+   * apply -f -}; keys and passwords kept in {@code HOME/k8s/secrets} (made on the first run).
+   */
+  private int k8sSecrets() throws Exception {
+    Path dir = ClusterSecrets.folder(home.root());
+    boolean fresh = !Files.exists(dir.resolve("signing").resolve(SigningKeys.PRIVATE_FILE));
+    out.print(new ClusterSecrets(dir, Clock.systemUTC()).manifests());
+    err.println(
+        "k8s-secrets: "
+            + (fresh ? "generated" : "kept")
+            + " the signing key and database passwords in "
+            + dir
+            + "; service tokens minted now (valid 30 days)");
     return 0;
   }
 
@@ -524,11 +560,14 @@ public final class Suite {
         kill NAME                   SIGKILL one process, as a pod kill would
         start NAME | restart NAME   bring one process back (restart stops it cleanly first)
         logs NAME [-n N | --all]    that process's log (last 200 lines by default)
-        token [--customer ID] [--admin] [--ttl-hours H] [--compose]
+        token [--customer ID] [--admin] [--ttl-hours H] [--compose | --k8s]
                                     print a bearer token for the local suite (--compose: for
-                                    the docker-compose.yml stack, minted with its own key)
+                                    the docker-compose.yml stack, minted with its own key;
+                                    --k8s: for a cluster, with the key k8s-secrets made)
+        k8s-secrets                 a cluster's Secrets, for kubectl apply -n faultline -f -
+                                    (keys kept in .suite/k8s/secrets, never committed)
         down [--purge]              stop everything; --purge also deletes the data
-        drill [--duration 2m] [--faults services,pg,zk] [--seed N] [--target local|compose]
+        drill [--duration 2m] [--faults services,pg,zk] [--seed N] [--target local|compose|k8s]
                                     chaos drill: load, faults, invariant check (drill --help)
         images [--quiet]            build every container image here, no registry needed
 

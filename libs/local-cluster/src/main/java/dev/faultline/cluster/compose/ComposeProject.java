@@ -238,13 +238,41 @@ public final class ComposeProject implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    ExecTunnel created = ExecTunnel.open(this, service, port);
+    ExecTunnel created = ExecTunnel.open(service, port, new ContainerExec(service));
     ExecTunnel raced = tunnels.putIfAbsent(key, created);
     if (raced != null) {
       created.close();
       return raced;
     }
     return created;
+  }
+
+  /**
+   * {@code docker exec -i} into {@code service}'s container: the same container across kill and
+   * start, asked for again after a connection that got nothing back (it may have been recreated).
+   */
+  private final class ContainerExec implements ExecTunnel.Exec {
+    private final String service;
+    private volatile @Nullable String id;
+
+    ContainerExec(String service) {
+      this.service = service;
+    }
+
+    @Override
+    public List<String> command(String script) throws IOException {
+      String known = id;
+      if (known == null) {
+        known = id(service);
+        id = known;
+      }
+      return List.of("docker", "exec", "-i", known, "bash", "-c", script);
+    }
+
+    @Override
+    public void forget() {
+      id = null;
+    }
   }
 
   /** Container ID of {@code service} now (it is the same container across kill and start). */

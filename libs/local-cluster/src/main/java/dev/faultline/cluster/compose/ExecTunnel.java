@@ -8,15 +8,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A port on this machine's loopback that reaches a port inside one container, as {@code kubectl
  * port-forward} reaches a pod's, for the drill's observer and fenced register (the stack publishes
  * only its gateway). Each accepted connection is one {@code docker exec -i} whose bash opens the
  * container's own loopback port ({@code /dev/tcp}) and copies both ways; nothing is installed in
- * the container and nothing listens on its network.
+ * the container and nothing listens on its network. The same for a pod: {@code kubectl exec -i}
+ * instead of {@code docker exec -i} ({@link Exec} says which).
  */
 public final class ExecTunnel implements AutoCloseable {
   /**
@@ -26,24 +27,33 @@ public final class ExecTunnel implements AutoCloseable {
   private static final String PIPE =
       "exec 3<>/dev/tcp/127.0.0.1/%d || exit 1; cat <&3 & exec cat >&3";
 
-  private final ComposeProject project;
-  private final String service;
-  private final int port;
-  private final ServerSocket server;
-  private volatile @Nullable String containerId;
+  /** How to run a bash script inside the container or pod, its stdin and stdout ours. */
+  public interface Exec {
+    /** The command line: {@code docker exec -i ID bash -c SCRIPT}, or kubectl's. */
+    List<String> command(String script) throws IOException;
 
-  private ExecTunnel(ComposeProject project, String service, int port, ServerSocket server) {
-    this.project = project;
-    this.service = service;
+    /** A connection got nothing back: whatever was looked up (a container id) may be stale. */
+    default void forget() {}
+  }
+
+  private final String name;
+  private final int port;
+  private final Exec exec;
+  private final ServerSocket server;
+
+  private ExecTunnel(String name, int port, Exec exec, ServerSocket server) {
+    this.name = name;
     this.port = port;
+    this.exec = exec;
     this.server = server;
   }
 
-  static ExecTunnel open(ComposeProject project, String service, int port) throws IOException {
+  /** A tunnel to {@code port} on the loopback of what {@code exec} runs in ({@code name}). */
+  public static ExecTunnel open(String name, int port, Exec exec) throws IOException {
     ServerSocket server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    ExecTunnel tunnel = new ExecTunnel(project, service, port, server);
-    Thread.ofVirtual().name("tunnel-" + service).start(tunnel::accept);
+    ExecTunnel tunnel = new ExecTunnel(name, port, exec, server);
+    Thread.ofVirtual().name("tunnel-" + name).start(tunnel::accept);
     return tunnel;
   }
 
@@ -70,15 +80,8 @@ public final class ExecTunnel implements AutoCloseable {
   private void forward(Socket client) {
     Process exec = null;
     try (client) {
-      // The same container across kill and start; asked again after a connection that got
-      // nothing back (the container may have been recreated).
-      String id = containerId;
-      if (id == null) {
-        id = project.id(service);
-        containerId = id;
-      }
       exec =
-          new ProcessBuilder("docker", "exec", "-i", id, "bash", "-c", PIPE.formatted(port))
+          new ProcessBuilder(this.exec.command(PIPE.formatted(port)))
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
       Process process = exec;
@@ -99,7 +102,7 @@ public final class ExecTunnel implements AutoCloseable {
         // the client went away
       }
       if (received == 0) {
-        containerId = null;
+        this.exec.forget();
       }
       client.close();
       toContainer.join(Duration.ofSeconds(2));

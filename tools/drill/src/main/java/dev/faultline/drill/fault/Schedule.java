@@ -34,6 +34,11 @@ public final class Schedule {
 
   private Schedule() {}
 
+  /** Every instance a drill may strike, by the local suite's names. */
+  public static List<Target> targets() {
+    return TARGETS;
+  }
+
   /**
    * The groups {@code --faults} names: kinds ({@code services}: every service group but the
    * gateway's; {@code pg}: the shards' primaries; {@code zk}: the ZooKeeper peers) or groups

@@ -24,6 +24,11 @@ import java.util.Map;
  *   <li>{@code FAULTLINE_PG_CLIENT_NETWORKS}: who may connect, as pg_hba addresses ({@code
  *       samenet}: the container network; a pod network's CIDR in a cluster).
  * </ul>
+ *
+ * <p>In a StatefulSet its pods share one environment, so there {@code FAULTLINE_PG_NODES} lists the
+ * shard's nodes instead ({@code pg-shard-0-0.pg-shard-0:5432,pg-shard-0-1.pg-shard-0:5432}, the
+ * first born primary) and each node is the one whose host's first label is its pod name ({@code
+ * HOSTNAME}); name, role at birth, own address and peer all follow from that.
  */
 public record PostgresNodeSettings(
     String name,
@@ -39,7 +44,23 @@ public record PostgresNodeSettings(
   /** Inside its own container, a node listens on PostgreSQL's usual port. */
   public static final int PORT = 5432;
 
+  /** Every variable a node reads (besides {@code HOSTNAME}, set by the runtime). */
+  public static final List<String> KEYS =
+      List.of(
+          "FAULTLINE_PG_NAME",
+          "FAULTLINE_PG_BORN",
+          "FAULTLINE_PG_SELF",
+          "FAULTLINE_PG_PEER",
+          "FAULTLINE_PG_NODES",
+          "FAULTLINE_ZOOKEEPER",
+          "FAULTLINE_PG_HOME",
+          "FAULTLINE_PG_CREDENTIALS",
+          "FAULTLINE_PG_CLIENT_NETWORKS");
+
   public static PostgresNodeSettings fromEnvironment(Map<String, String> env) {
+    if (env.containsKey("FAULTLINE_PG_NODES")) {
+      env = withIdentityFromNodes(env);
+    }
     String name = required(env, "FAULTLINE_PG_NAME");
     String born = required(env, "FAULTLINE_PG_BORN");
     if (!born.equals("primary") && !born.equals("replica")) {
@@ -60,6 +81,46 @@ public record PostgresNodeSettings(
             .toList(),
         Duration.ofSeconds(90),
         Duration.ofMinutes(5));
+  }
+
+  /**
+   * Name, birth role, own address and peer from {@code FAULTLINE_PG_NODES} and the pod's name; any
+   * of them given explicitly wins.
+   */
+  private static Map<String, String> withIdentityFromNodes(Map<String, String> env) {
+    List<NodeAddress> nodes =
+        Arrays.stream(env.get("FAULTLINE_PG_NODES").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .map(NodeAddress::parse)
+            .toList();
+    if (nodes.size() != 2) {
+      throw new IllegalArgumentException(
+          "FAULTLINE_PG_NODES must name the shard's two nodes, got " + nodes.size());
+    }
+    String pod = required(env, "HOSTNAME");
+    String self = pod.contains(".") ? pod.substring(0, pod.indexOf('.')) : pod;
+    int index = -1;
+    for (int i = 0; i < nodes.size(); i++) {
+      String host = nodes.get(i).host();
+      if ((host.contains(".") ? host.substring(0, host.indexOf('.')) : host).equals(self)) {
+        index = i;
+      }
+    }
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "this pod ("
+              + pod
+              + ") is not one of FAULTLINE_PG_NODES ("
+              + env.get("FAULTLINE_PG_NODES")
+              + ")");
+    }
+    Map<String, String> derived = new java.util.HashMap<>(env);
+    derived.putIfAbsent("FAULTLINE_PG_NAME", self);
+    derived.putIfAbsent("FAULTLINE_PG_BORN", index == 0 ? "primary" : "replica");
+    derived.putIfAbsent("FAULTLINE_PG_SELF", nodes.get(index).toString());
+    derived.putIfAbsent("FAULTLINE_PG_PEER", nodes.get(1 - index).toString());
+    return derived;
   }
 
   private static String required(Map<String, String> env, String name) {

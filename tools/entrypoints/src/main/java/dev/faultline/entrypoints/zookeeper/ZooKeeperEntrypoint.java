@@ -14,8 +14,16 @@ import java.util.Map;
  * QuorumPeerMain}, in this JVM (the container's first process). From the environment: {@code
  * ZOO_MY_ID} (1..n, as the official image names it), {@code FAULTLINE_ZK_HOSTS} (every peer's host,
  * in id order: {@code zk-1,zk-2,zk-3}) and {@code FAULTLINE_ZK_HOME} (its data volume).
+ *
+ * <p>In a StatefulSet every pod has the same environment, so without {@code ZOO_MY_ID} a peer finds
+ * itself in {@code FAULTLINE_ZK_HOSTS} by its own host name ({@code HOSTNAME}, the pod's name):
+ * {@code zk-1} in {@code zk-0.zk-peers,zk-1.zk-peers,zk-2.zk-peers} is peer 2.
  */
 public final class ZooKeeperEntrypoint {
+  /** Every variable a peer reads. */
+  public static final List<String> KEYS =
+      List.of("ZOO_MY_ID", "FAULTLINE_ZK_HOSTS", "FAULTLINE_ZK_HOME", "HOSTNAME");
+
   private ZooKeeperEntrypoint() {}
 
   public static void run(Map<String, String> env) throws IOException {
@@ -36,6 +44,9 @@ public final class ZooKeeperEntrypoint {
             .filter(h -> !h.isEmpty())
             .toList();
     String id = env.get("ZOO_MY_ID");
+    if ((id == null || id.isBlank()) && env.get("HOSTNAME") != null) {
+      id = idByHostName(hosts, env.get("HOSTNAME").trim());
+    }
     if (id == null || !id.trim().matches("\\d{1,3}")) {
       throw new IllegalArgumentException(
           "ZOO_MY_ID must be this peer's id (1.." + hosts.size() + ")");
@@ -51,5 +62,23 @@ public final class ZooKeeperEntrypoint {
     ZooKeeperPeer peer = ensemble.peer(myId);
     ensemble.writeConfig(peer);
     return peer;
+  }
+
+  /** This peer's id by its host name: the position (from 1) of the host whose first label it is. */
+  static String idByHostName(List<String> hosts, String hostName) {
+    String self = hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
+    for (int i = 0; i < hosts.size(); i++) {
+      String host = hosts.get(i);
+      String first = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+      if (first.equals(self)) {
+        return Integer.toString(i + 1);
+      }
+    }
+    throw new IllegalArgumentException(
+        "ZOO_MY_ID is not set and this host ("
+            + hostName
+            + ") is not one of FAULTLINE_ZK_HOSTS ("
+            + String.join(",", hosts)
+            + ")");
   }
 }

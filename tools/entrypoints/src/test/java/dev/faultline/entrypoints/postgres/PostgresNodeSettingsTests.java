@@ -49,4 +49,44 @@ class PostgresNodeSettingsTests {
     assertThatThrownBy(() -> PostgresNodeSettings.fromEnvironment(env))
         .hasMessageContaining("primary or replica");
   }
+
+  @Test
+  void aStatefulSetPodFindsItselfInTheShardsNodesByItsName() {
+    String nodes = "pg-shard-1-0.pg-shard-1:5432,pg-shard-1-1.pg-shard-1:5432";
+    PostgresNodeSettings first =
+        PostgresNodeSettings.fromEnvironment(
+            Map.of(
+                "FAULTLINE_PG_NODES",
+                nodes,
+                "HOSTNAME",
+                "pg-shard-1-0",
+                "FAULTLINE_ZOOKEEPER",
+                "zk:2181"));
+    assertThat(first.name()).isEqualTo("pg-shard-1-0");
+    assertThat(first.bornPrimary()).isTrue();
+    assertThat(first.self()).isEqualTo(NodeAddress.parse("pg-shard-1-0.pg-shard-1:5432"));
+    assertThat(first.peer()).isEqualTo(NodeAddress.parse("pg-shard-1-1.pg-shard-1:5432"));
+    PostgresNodeSettings second =
+        PostgresNodeSettings.fromEnvironment(
+            Map.of(
+                "FAULTLINE_PG_NODES",
+                nodes,
+                "HOSTNAME",
+                "pg-shard-1-1",
+                "FAULTLINE_ZOOKEEPER",
+                "zk:2181"));
+    assertThat(second.bornPrimary()).isFalse();
+    assertThat(second.peer()).isEqualTo(first.self());
+    assertThatThrownBy(
+            () ->
+                PostgresNodeSettings.fromEnvironment(
+                    Map.of(
+                        "FAULTLINE_PG_NODES",
+                        nodes,
+                        "HOSTNAME",
+                        "pg-shard-0-0",
+                        "FAULTLINE_ZOOKEEPER",
+                        "zk:2181")))
+        .hasMessageContaining("is not one of FAULTLINE_PG_NODES");
+  }
 }

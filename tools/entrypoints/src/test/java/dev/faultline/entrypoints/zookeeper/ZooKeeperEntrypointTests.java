@@ -38,4 +38,26 @@ class ZooKeeperEntrypointTests {
     assertThatThrownBy(() -> ZooKeeperEntrypoint.configure(Map.of("FAULTLINE_ZK_HOME", "/x")))
         .hasMessageContaining("ZOO_MY_ID");
   }
+
+  @Test
+  void inAStatefulSetAPeerFindsItsIdByItsPodName() throws Exception {
+    ZooKeeperPeer peer =
+        ZooKeeperEntrypoint.configure(
+            Map.of(
+                "HOSTNAME", "zk-1",
+                "FAULTLINE_ZK_HOSTS", "zk-0.zk-peers,zk-1.zk-peers,zk-2.zk-peers",
+                "FAULTLINE_ZK_HOME", home.toString()));
+    assertThat(Files.readString(peer.dataDir().resolve("myid")).trim()).isEqualTo("2");
+    assertThat(Files.readString(peer.configFile()))
+        .contains("server.1=zk-0.zk-peers:2888:3888;2181")
+        .contains("server.2=zk-1.zk-peers:2888:3888;2181");
+    assertThatThrownBy(
+            () ->
+                ZooKeeperEntrypoint.configure(
+                    Map.of(
+                        "HOSTNAME", "zk-3",
+                        "FAULTLINE_ZK_HOSTS", "zk-0.zk-peers,zk-1.zk-peers,zk-2.zk-peers",
+                        "FAULTLINE_ZK_HOME", home.toString())))
+        .hasMessageContaining("is not one of FAULTLINE_ZK_HOSTS");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.monitoring.slo;
 
+import dev.faultline.monitoring.kubernetes.KubernetesMonitoring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The files generated from {@code monitoring/slo.yaml}. {@code main} writes them ({@code
@@ -15,6 +18,7 @@ import java.util.Map;
 public final class Generated {
   public static final String RULES = "monitoring/prometheus/rules";
   public static final String TESTS = "monitoring/prometheus/tests";
+  public static final String DASHBOARDS = "monitoring/grafana/dashboards";
 
   private Generated() {}
 
@@ -44,11 +48,38 @@ public final class Generated {
   }
 
   /**
+   * Every generated file: the SLOs' rules and tests, and the cluster's copies of all rules and
+   * dashboards ({@link KubernetesMonitoring}), made from the rules as generated now.
+   */
+  static Map<String, String> everything(Path repo) throws IOException {
+    Map<String, String> files = files(SloFile.of(repo));
+    SortedMap<String, String> rules = new TreeMap<>();
+    for (Path file : ruleFiles(repo)) {
+      String generated = files.get(RULES + "/" + file.getFileName());
+      rules.put(
+          file.getFileName().toString(), generated != null ? generated : Files.readString(file));
+    }
+    for (var file : files.entrySet()) {
+      if (file.getKey().startsWith(RULES + "/")) {
+        rules.putIfAbsent(file.getKey().substring(RULES.length() + 1), file.getValue());
+      }
+    }
+    SortedMap<String, String> dashboards = new TreeMap<>();
+    try (var listing = Files.list(repo.resolve(DASHBOARDS))) {
+      for (Path file : listing.filter(p -> p.toString().endsWith(".json")).toList()) {
+        dashboards.put(file.getFileName().toString(), Files.readString(file));
+      }
+    }
+    files.putAll(KubernetesMonitoring.files(rules, dashboards));
+    return files;
+  }
+
+  /**
    * The generated files whose committed content differs or is missing, and committed {@code slo-*}
    * files that slo.yaml no longer names.
    */
   public static List<String> stale(Path repo) throws IOException {
-    Map<String, String> files = files(SloFile.of(repo));
+    Map<String, String> files = everything(repo);
     List<String> stale = new ArrayList<>();
     for (var file : files.entrySet()) {
       Path path = repo.resolve(file.getKey());
@@ -80,7 +111,7 @@ public final class Generated {
 
   public static void main(String[] args) throws IOException {
     Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-    Map<String, String> files = files(SloFile.of(repo));
+    Map<String, String> files = everything(repo);
     for (String gone : leftOver(repo, files)) {
       Files.delete(repo.resolve(gone));
       System.out.println("deleted   " + gone);

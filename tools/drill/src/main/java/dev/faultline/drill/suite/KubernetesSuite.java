@@ -1,0 +1,207 @@
+package dev.faultline.drill.suite;
+
+import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.TokenMinter;
+import dev.faultline.auth.TokenRequest;
+import dev.faultline.cluster.compose.ExecTunnel;
+import dev.faultline.cluster.kubernetes.ClusterSecrets;
+import dev.faultline.cluster.kubernetes.Kubectl;
+import dev.faultline.cluster.postgres.NodeAddress;
+import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.drill.fault.FaultActions;
+import dev.faultline.drill.fault.KubernetesFaults;
+import dev.faultline.drill.fault.Target;
+import dev.faultline.drill.load.Gateway;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The suite as {@code k8s/} runs it on a cluster, seen through {@code kubectl} in one context and
+ * namespace: its gateway at {@code GATEWAY_URL} (a port-forward or the Ingress), tokens minted here
+ * with the keys {@code bin/suite k8s-secrets} made (they never enter the cluster), its databases
+ * reached through their pods ({@code kubectl exec}, {@link ExecTunnel}), and pods deleted and
+ * waited for by {@link KubernetesFaults}.
+ */
+public final class KubernetesSuite implements Deployment, AutoCloseable {
+  private final Kubectl kubectl;
+  private final URI gateway;
+  private final URI prometheus;
+  private final Path home;
+  private final Map<String, ExecTunnel> tunnels = new ConcurrentHashMap<>();
+  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+  public KubernetesSuite(Kubectl kubectl, URI gateway, URI prometheus, Path home) {
+    this.kubectl = kubectl;
+    this.gateway = gateway;
+    this.prometheus = prometheus;
+    this.home = home;
+  }
+
+  public static KubernetesSuite fromEnvironment(@Nullable String context, String namespace) {
+    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
+    String home = System.getenv("SUITE_HOME");
+    return new KubernetesSuite(
+        new Kubectl(context, namespace, Kubectl.processes()),
+        URI.create(env("GATEWAY_URL", "http://127.0.0.1:8080")),
+        URI.create(env("PROMETHEUS_URL", "http://127.0.0.1:9090")),
+        home == null || home.isBlank() ? repo.resolve(".suite") : Path.of(home).toAbsolutePath());
+  }
+
+  private static String env(String name, String otherwise) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? otherwise : value.trim();
+  }
+
+  @Override
+  public String target() {
+    return "k8s";
+  }
+
+  @Override
+  public URI gateway() {
+    return gateway;
+  }
+
+  @Override
+  public URI prometheus() {
+    return prometheus;
+  }
+
+  @Override
+  public Path drills() {
+    return home.resolve("drills");
+  }
+
+  private Path secrets() throws IOException {
+    Path dir = ClusterSecrets.folder(home);
+    if (!Files.exists(dir.resolve("signing").resolve(SigningKeys.PRIVATE_FILE))) {
+      throw new IOException(
+          "no keys in "
+              + dir
+              + ": the cluster's secrets are made by bin/suite k8s-secrets on this machine");
+    }
+    return dir;
+  }
+
+  @Override
+  public String token(String subject, boolean admin) throws IOException {
+    String key = (admin ? "admin:" : "customer:") + subject;
+    String known = tokens.get(key);
+    if (known != null) {
+      return known;
+    }
+    Path signing = secrets().resolve("signing");
+    SigningKeys keys =
+        new SigningKeys(
+            SigningKeys.readPrivate(signing.resolve(SigningKeys.PRIVATE_FILE)),
+            SigningKeys.readPublic(signing.resolve(SigningKeys.PUBLIC_FILE)));
+    Duration ttl = Duration.ofHours(6);
+    TokenRequest request =
+        admin ? TokenRequest.admin(subject, ttl) : TokenRequest.customer(subject, ttl);
+    String minted = new TokenMinter(keys, Clock.systemUTC()).mint(request);
+    tokens.put(key, minted);
+    return minted;
+  }
+
+  @Override
+  public Connection database(String address) throws IOException, SQLException {
+    NodeAddress node = NodeAddress.parse(address);
+    // The topology names a node by its pod's DNS name: the pod is its first label.
+    String pod =
+        node.host().contains(".")
+            ? node.host().substring(0, node.host().indexOf('.'))
+            : node.host();
+    ExecTunnel tunnel =
+        tunnels.computeIfAbsent(
+            pod + ":" + node.port(),
+            k -> {
+              try {
+                return ExecTunnel.open(pod, node.port(), kubectl.exec(pod, "postgres"));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    PostgresCredentials credentials =
+        PostgresCredentials.read(
+            new StringReader(
+                Files.readString(
+                    secrets().resolve("postgres").resolve(ClusterSecrets.POSTGRES_FILE))));
+    // Each connection starts a kubectl exec first: generous timeouts.
+    return Deployment.appConnection(
+        tunnel.localAddress(), credentials, Duration.ofSeconds(10), Duration.ofSeconds(20));
+  }
+
+  @Override
+  public FaultActions faults(Gateway gateway, String adminToken) {
+    return new KubernetesFaults(
+        kubectl,
+        new KubernetesFaults.Primaries() {
+          @Override
+          public String primaryHost(Target target) throws IOException {
+            return currentPrimary(target, gateway, adminToken).host();
+          }
+
+          @Override
+          public boolean allShardsSync() {
+            return Deployment.allShardsSync(gateway, adminToken);
+          }
+        });
+  }
+
+  @Override
+  public Optional<String> notRunning() throws IOException {
+    try {
+      if (kubectl.pods(KubernetesFaults.SUITE_SELECTOR).isEmpty()) {
+        return Optional.of(
+            "no pod of the suite in namespace "
+                + kubectl.namespace()
+                + ": kubectl apply -k k8s/overlays/local (README: Kubernetes)");
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("kubectl cannot list the suite's pods: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public List<String> unhealthy() throws IOException {
+    return new KubernetesFaults(kubectl, NO_SHARDS).unready();
+  }
+
+  /** For the pod checks alone, which never ask the router. */
+  private static final KubernetesFaults.Primaries NO_SHARDS =
+      new KubernetesFaults.Primaries() {
+        @Override
+        public String primaryHost(Target target) {
+          throw new UnsupportedOperationException("pods only");
+        }
+
+        @Override
+        public boolean allShardsSync() {
+          throw new UnsupportedOperationException("pods only");
+        }
+      };
+
+  @Override
+  public String startCommand() {
+    return "kubectl -n " + kubectl.namespace() + " get pods (its controller replaces NAME)";
+  }
+
+  @Override
+  public void close() {
+    tunnels.values().forEach(ExecTunnel::close);
+    tunnels.clear();
+  }
+}
