@@ -45,6 +45,15 @@ public record SigningKeys(RSAPrivateKey privateKey, RSAPublicKey publicKey) {
     return keys;
   }
 
+  /**
+   * Reads the pair from {@code dir}, never making one: for minting, where a new key would sign
+   * tokens that no verifier accepts.
+   */
+  public static SigningKeys read(Path dir) throws IOException {
+    return new SigningKeys(
+        readPrivate(dir.resolve(PRIVATE_FILE)), readPublic(dir.resolve(PUBLIC_FILE)));
+  }
+
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path privateFile = dir.resolve(PRIVATE_FILE);

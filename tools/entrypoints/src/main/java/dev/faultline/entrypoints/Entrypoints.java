@@ -74,10 +74,7 @@ public final class Entrypoints {
     }
     TokenRequest request = TokenRequest.ofCommandLine(customer, args.contains("--admin"), ttl);
     // Read, never created: a token command must not mint with a key no verifier has.
-    SigningKeys keys =
-        new SigningKeys(
-            SigningKeys.readPrivate(signing.resolve(SigningKeys.PRIVATE_FILE)),
-            SigningKeys.readPublic(signing.resolve(SigningKeys.PUBLIC_FILE)));
+    SigningKeys keys = SigningKeys.read(signing);
     return new TokenMinter(keys, Clock.systemUTC()).mint(request);
   }
 

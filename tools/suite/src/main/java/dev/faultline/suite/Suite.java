@@ -384,10 +384,7 @@ public final class Suite {
         throw new UsageException(
             "no cluster keys in " + signing + ": run bin/suite k8s-secrets first");
       }
-      SigningKeys keys =
-          new SigningKeys(
-              SigningKeys.readPrivate(signing.resolve(SigningKeys.PRIVATE_FILE)),
-              SigningKeys.readPublic(signing.resolve(SigningKeys.PUBLIC_FILE)));
+      SigningKeys keys = SigningKeys.read(signing);
       out.println(
           new TokenMinter(keys, Clock.systemUTC())
               .mint(TokenRequest.ofCommandLine(customer, admin, ttl)));

@@ -103,10 +103,7 @@ public final class KubernetesSuite implements Deployment, AutoCloseable {
       return known;
     }
     Path signing = secrets().resolve("signing");
-    SigningKeys keys =
-        new SigningKeys(
-            SigningKeys.readPrivate(signing.resolve(SigningKeys.PRIVATE_FILE)),
-            SigningKeys.readPublic(signing.resolve(SigningKeys.PUBLIC_FILE)));
+    SigningKeys keys = SigningKeys.read(signing);
     Duration ttl = Duration.ofHours(6);
     TokenRequest request =
         admin ? TokenRequest.admin(subject, ttl) : TokenRequest.customer(subject, ttl);
