@@ -176,7 +176,7 @@ public final class Kubectl {
           throw new IOException(
               String.join(" ", command)
                   + " failed: "
-                  + new String(stderr.join(), StandardCharsets.UTF_8).trim());
+                  + message(new String(stderr.join(), StandardCharsets.UTF_8)));
         }
         return out;
       } catch (InterruptedException e) {
@@ -185,6 +185,20 @@ public final class Kubectl {
         throw new IOException("interrupted: " + String.join(" ", command), e);
       }
     };
+  }
+
+  /**
+   * kubectl's own message, without the client library's log lines ({@code E1202 05:06:15.84 ...
+   * memcache.go:265] ...}) that it prints before it when the API server cannot be reached.
+   */
+  static String message(String stderr) {
+    String kept =
+        stderr
+            .lines()
+            .filter(line -> !line.matches("^[EWIF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ .*"))
+            .filter(line -> !line.isBlank())
+            .collect(java.util.stream.Collectors.joining("; "));
+    return kept.isEmpty() ? stderr.trim() : kept;
   }
 
   private static byte[] readAll(java.io.InputStream in) {
