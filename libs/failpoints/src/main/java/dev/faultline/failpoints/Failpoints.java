@@ -79,11 +79,6 @@ public final class Failpoints {
     }
   }
 
-  /** Whether any failpoint is armed in this process (for health details and logs). */
-  public static boolean anyArmed() {
-    return !ARMED.isEmpty();
-  }
-
   /** Parses {@code name=action[,name=action]}; a malformed spec fails loudly at start. */
   static Map<String, Action> parse(@Nullable String spec) {
     Map<String, Action> armed = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.faultline.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.faultline.testing.PostgresShard;
 import dev.faultline.testing.WithPostgres;
@@ -93,16 +94,17 @@ class IdempotencyStoreIT {
   @Test
   void aRolledBackRequestLeavesNoRecord() throws Exception {
     String key = UUID.randomUUID().toString();
-    try {
-      tx(
-          db -> {
-            store.claim(db, request(key, "f"));
-            store.completed(db, request(key, "f"), CREATED);
-            throw new IllegalStateException("the change failed");
-          });
-    } catch (IllegalStateException expected) {
-      // rolled back with its record
-    }
+    assertThatThrownBy(
+            () ->
+                tx(
+                    db -> {
+                      store.claim(db, request(key, "f"));
+                      store.completed(db, request(key, "f"), CREATED);
+                      throw new IllegalStateException("the change failed");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the change failed");
+    // Rolled back with its record: the key is fresh again.
     assertThat(claim(key, "f")).isInstanceOf(Claim.Fresh.class);
   }
 

@@ -90,15 +90,6 @@ public final class ZooKeeperCluster implements AutoCloseable {
     }
   }
 
-  /** SIGSTOP: the server is frozen (alive, silent), as a long GC pause or a hung VM. */
-  public void pauseServer(int id) throws IOException {
-    Signals.send(process(id), "STOP");
-  }
-
-  public void resumeServer(int id) throws IOException {
-    Signals.send(process(id), "CONT");
-  }
-
   public PeerMode mode(int id) {
     return ZooKeeperEnsemble.probe(ensemble.peer(id));
   }
@@ -153,14 +144,6 @@ public final class ZooKeeperCluster implements AutoCloseable {
         throw new IOException("interrupted", e);
       }
     }
-  }
-
-  private ProcessHandle process(int id) {
-    ProcessHandle process = running.get(id);
-    if (process == null) {
-      throw new IllegalStateException("ZooKeeper server " + id + " is not running");
-    }
-    return process;
   }
 
   @Override

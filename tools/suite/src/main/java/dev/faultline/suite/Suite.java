@@ -57,7 +57,8 @@ public final class Suite {
       System.err.println("suite: " + e.getMessage());
       exit = 2;
     } catch (Exception e) {
-      System.err.println("suite: " + e.getMessage());
+      // An exception without a message (a NullPointerException) still says what it was.
+      System.err.println("suite: " + (e.getMessage() == null ? e : e.getMessage()));
       exit = 1;
     }
     System.exit(exit);
@@ -489,11 +490,23 @@ public final class Suite {
                         + String.join(", ", topology.all().stream().map(Member::name).toList())));
   }
 
-  private static String name(List<String> args) {
-    return args.stream()
-        .filter(a -> !a.startsWith("-"))
-        .findFirst()
-        .orElseThrow(() -> new UsageException("which process? (bin/suite status lists them)"));
+  /** Options that take a value: the word after one is that value, never a process's name. */
+  private static final java.util.Set<String> VALUED =
+      java.util.Set.of("-n", "--customer", "--ttl-hours");
+
+  /**
+   * The first word that is neither an option nor an option's value ({@code logs -n 50 gateway}).
+   */
+  static String name(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (VALUED.contains(arg)) {
+        i++;
+      } else if (!arg.startsWith("-")) {
+        return arg;
+      }
+    }
+    throw new UsageException("which process? (bin/suite status lists them)");
   }
 
   private static int intOption(List<String> args, String option, int fallback) {

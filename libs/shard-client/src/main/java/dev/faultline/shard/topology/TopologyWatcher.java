@@ -1,7 +1,6 @@
 package dev.faultline.shard.topology;
 
 import dev.faultline.ring.SlotRing;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -101,18 +100,6 @@ public final class TopologyWatcher implements AutoCloseable {
       log.warn("cannot re-read the topology: {}", e.toString());
     }
     return view();
-  }
-
-  /** Waits until the epoch is at least {@code epoch}; false on timeout. */
-  public boolean awaitEpoch(long epoch, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (current == null || current.epoch() < epoch) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(10);
-    }
-    return true;
   }
 
   synchronized void offer(Topology topology) {

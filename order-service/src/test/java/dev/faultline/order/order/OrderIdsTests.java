@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class OrderIdsTest {
+class OrderIdsTests {
 
   @Test
   void anOrderIdCarriesItsCustomersSlotAndIsAVersion8Uuid() {

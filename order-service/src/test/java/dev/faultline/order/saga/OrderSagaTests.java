@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The saga definition on its own: every transition, every compensation, nothing else. */
-class OrderSagaTest {
+class OrderSagaTests {
   private static final Event CAPTURED = new Event.Captured();
   private static final Event DECLINED = new Event.Declined("INSUFFICIENT_FUNDS");
   private static final Event CONFIRMED_EVENT = new Event.Confirmed();

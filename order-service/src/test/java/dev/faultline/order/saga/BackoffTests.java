@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class BackoffTests {
   private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   @Test
