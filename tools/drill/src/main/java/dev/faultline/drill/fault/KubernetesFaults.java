@@ -2,6 +2,7 @@ package dev.faultline.drill.fault;
 
 import dev.faultline.cluster.kubernetes.Kubectl;
 import dev.faultline.cluster.kubernetes.Kubectl.Pod;
+import dev.faultline.cluster.kubernetes.PodNames;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -95,8 +96,7 @@ public final class KubernetesFaults implements FaultActions {
     return switch (target.kind()) {
       case ZK -> "zk-" + (number(target.name()) - 1);
       case PG -> {
-        String host = primaries.primaryHost(target);
-        yield host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
+        yield PodNames.of(primaries.primaryHost(target));
       }
       case SERVICES -> {
         List<Pod> pods =

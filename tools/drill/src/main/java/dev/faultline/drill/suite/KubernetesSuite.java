@@ -6,6 +6,7 @@ import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.compose.ExecTunnel;
 import dev.faultline.cluster.kubernetes.ClusterSecrets;
 import dev.faultline.cluster.kubernetes.Kubectl;
+import dev.faultline.cluster.kubernetes.PodNames;
 import dev.faultline.cluster.postgres.NodeAddress;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.drill.fault.FaultActions;
@@ -41,6 +42,7 @@ public final class KubernetesSuite implements Deployment, AutoCloseable {
   private final Path home;
   private final Map<String, ExecTunnel> tunnels = new ConcurrentHashMap<>();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private volatile @Nullable PostgresCredentials credentials;
 
   public KubernetesSuite(Kubectl kubectl, URI gateway, URI prometheus, Path home) {
     this.kubectl = kubectl;
@@ -115,11 +117,8 @@ public final class KubernetesSuite implements Deployment, AutoCloseable {
   @Override
   public Connection database(String address) throws IOException, SQLException {
     NodeAddress node = NodeAddress.parse(address);
-    // The topology names a node by its pod's DNS name: the pod is its first label.
-    String pod =
-        node.host().contains(".")
-            ? node.host().substring(0, node.host().indexOf('.'))
-            : node.host();
+    // The topology names a node by its pod's DNS name.
+    String pod = PodNames.of(node.host());
     ExecTunnel tunnel =
         tunnels.computeIfAbsent(
             pod + ":" + node.port(),
@@ -130,14 +129,23 @@ public final class KubernetesSuite implements Deployment, AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
               }
             });
-    PostgresCredentials credentials =
-        PostgresCredentials.read(
-            new StringReader(
-                Files.readString(
-                    secrets().resolve("postgres").resolve(ClusterSecrets.POSTGRES_FILE))));
     // Each connection starts a kubectl exec first: generous timeouts.
     return Deployment.appConnection(
-        tunnel.localAddress(), credentials, Duration.ofSeconds(10), Duration.ofSeconds(20));
+        tunnel.localAddress(), credentials(), Duration.ofSeconds(10), Duration.ofSeconds(20));
+  }
+
+  /** The application role's password, read once: the observer opens many connections. */
+  private PostgresCredentials credentials() throws IOException {
+    PostgresCredentials known = credentials;
+    if (known == null) {
+      known =
+          PostgresCredentials.read(
+              new StringReader(
+                  Files.readString(
+                      secrets().resolve("postgres").resolve(ClusterSecrets.POSTGRES_FILE))));
+      credentials = known;
+    }
+    return known;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.faultline.entrypoints.postgres;
 
+import dev.faultline.cluster.kubernetes.PodNames;
 import dev.faultline.cluster.postgres.NodeAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,11 +100,10 @@ public record PostgresNodeSettings(
           "FAULTLINE_PG_NODES must name the shard's two nodes, got " + nodes.size());
     }
     String pod = required(env, "HOSTNAME");
-    String self = pod.contains(".") ? pod.substring(0, pod.indexOf('.')) : pod;
+    String self = PodNames.of(pod);
     int index = -1;
     for (int i = 0; i < nodes.size(); i++) {
-      String host = nodes.get(i).host();
-      if ((host.contains(".") ? host.substring(0, host.indexOf('.')) : host).equals(self)) {
+      if (PodNames.of(nodes.get(i).host()).equals(self)) {
         index = i;
       }
     }

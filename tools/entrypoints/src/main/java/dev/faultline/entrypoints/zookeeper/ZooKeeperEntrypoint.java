@@ -1,5 +1,6 @@
 package dev.faultline.entrypoints.zookeeper;
 
+import dev.faultline.cluster.kubernetes.PodNames;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import dev.faultline.cluster.zookeeper.ZooKeeperPeer;
 import java.io.IOException;
@@ -66,11 +67,9 @@ public final class ZooKeeperEntrypoint {
 
   /** This peer's id by its host name: the position (from 1) of the host whose first label it is. */
   static String idByHostName(List<String> hosts, String hostName) {
-    String self = hostName.contains(".") ? hostName.substring(0, hostName.indexOf('.')) : hostName;
+    String self = PodNames.of(hostName);
     for (int i = 0; i < hosts.size(); i++) {
-      String host = hosts.get(i);
-      String first = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-      if (first.equals(self)) {
+      if (PodNames.of(hosts.get(i)).equals(self)) {
         return Integer.toString(i + 1);
       }
     }
