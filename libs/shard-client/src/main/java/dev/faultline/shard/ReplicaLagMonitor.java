@@ -1,13 +1,12 @@
 package dev.faultline.shard;
 
+import dev.faultline.replication.ReplicationState;
 import dev.faultline.shard.topology.ShardInfo;
 import dev.faultline.shard.topology.TopologyWatcher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,17 +93,10 @@ final class ReplicaLagMonitor implements AutoCloseable {
   }
 
   private Optional<Double> measure(String replica) {
-    try (Connection c = pools.node(replica).getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "select pg_is_in_recovery(),"
-                    + " coalesce((select status = 'streaming' from pg_stat_wal_receiver), false),"
-                    + " case when coalesce(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true) then 0"
-                    + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()),"
-                    + " 0) end")) {
-      rs.next();
-      return rs.getBoolean(1) && rs.getBoolean(2) ? Optional.of(rs.getDouble(3)) : Optional.empty();
+    try (Connection c = pools.node(replica).getConnection()) {
+      return ReplicationState.read(c) instanceof ReplicationState.Replica r && r.streaming()
+          ? Optional.of(r.lagSeconds())
+          : Optional.empty();
     } catch (SQLException e) {
       return Optional.empty();
     }

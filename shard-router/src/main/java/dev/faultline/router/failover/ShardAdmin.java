@@ -1,5 +1,6 @@
 package dev.faultline.router.failover;
 
+import dev.faultline.replication.ReplicationState;
 import dev.faultline.router.health.NodeProbe;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,11 +27,8 @@ class ShardAdmin {
   void promote(String replica) throws SQLException {
     try (Connection c = nodes.admin(replica, 40);
         Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
-          return;
-        }
+      if (ReplicationState.read(c) instanceof ReplicationState.Primary) {
+        return;
       }
       try (ResultSet rs = s.executeQuery("select pg_promote(true, 30)")) {
         rs.next();
@@ -111,11 +109,7 @@ class ShardAdmin {
   boolean awaitSynchronousStandby(String primary, Duration timeout)
       throws SQLException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (queryLong(
-            primary,
-            "select count(*) from pg_stat_replication where state = 'streaming'"
-                + " and sync_state in ('sync', 'quorum')")
-        == 0) {
+    while (!(state(primary) instanceof ReplicationState.Primary p && p.synchronousStandbys() > 0)) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -124,39 +118,18 @@ class ShardAdmin {
     return true;
   }
 
-  /** The node's current WAL position (a primary) as a byte offset. */
-  long currentLsn(String primary) throws SQLException {
-    return queryLong(primary, "select pg_current_wal_lsn() - '0/0'::pg_lsn");
-  }
-
-  /**
-   * Whether a standby holds WAL up to {@code lsn}: received and flushed by streaming, or already
-   * replayed (after a restart the receive position starts over at a segment boundary behind what
-   * the standby replayed from its own disk).
-   */
-  boolean replicaReached(String replica, long lsn) throws SQLException {
-    return queryLong(
-            replica,
-            "select coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())"
-                + " - '0/0'::pg_lsn, 0)")
-        >= lsn;
-  }
-
-  private long queryLong(String node, String sql) throws SQLException {
-    try (Connection c = nodes.admin(node, 5);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
+  private ReplicationState state(String node) throws SQLException {
+    try (Connection c = nodes.admin(node, 5)) {
+      return ReplicationState.read(c);
     }
   }
 
   /** Waits until {@code replica} has flushed everything {@code primary} has written so far. */
   boolean awaitCaughtUp(String primary, String replica, Duration timeout)
       throws SQLException, InterruptedException {
-    long target = currentLsn(primary);
+    long target = state(primary).walPosition();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!replicaReached(replica, target)) {
+    while (state(replica).walPosition() < target) {
       if (System.nanoTime() > deadline) {
         return false;
       }

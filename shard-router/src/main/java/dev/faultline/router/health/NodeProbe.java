@@ -1,5 +1,6 @@
 package dev.faultline.router.health;
 
+import dev.faultline.replication.ReplicationState;
 import dev.faultline.router.RouterProperties;
 import dev.faultline.shard.ShardsProperties;
 import java.sql.Connection;
@@ -8,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,66 +40,43 @@ public class NodeProbe {
   }
 
   public NodeHealth probe(String address) {
-    try (Connection c = admin(address, 2);
-        Statement s = c.createStatement()) {
-      boolean replica;
-      try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
-        rs.next();
-        replica = rs.getBoolean(1);
-      }
-      if (replica) {
-        try (ResultSet rs =
-            s.executeQuery(
-                "select r.sender_host, r.sender_port, r.status,"
-                    + " case when coalesce(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true) then 0"
-                    + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()),"
-                    + " 0) end,"
-                    + " greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) - '0/0'::pg_lsn"
-                    + " from (select 1) one left join pg_stat_wal_receiver r on true")) {
-          rs.next();
-          String from =
-              "streaming".equals(rs.getString(3)) ? hostPort(rs.getString(1), rs.getInt(2)) : null;
-          long lsn = rs.getLong(5);
-          return new NodeHealth(
-              address,
-              true,
-              "replica",
-              from,
-              rs.getDouble(4),
-              rs.wasNull() ? null : lsn,
-              null,
-              null,
-              null);
-        }
-      }
-      int sync;
-      try (ResultSet rs =
-          s.executeQuery(
-              "select count(*) from pg_stat_replication"
-                  + " where state = 'streaming' and sync_state in ('sync', 'quorum')")) {
-        rs.next();
-        sync = rs.getInt(1);
-      }
-      Boolean deposed = null;
-      try (ResultSet rs =
-          s.executeQuery(
-              "select (select deposed from shard_meta.fence),"
-                  + " pg_current_wal_lsn() - '0/0'::pg_lsn")) {
-        rs.next();
-        deposed = rs.getObject(1) == null ? null : rs.getBoolean(1);
-        return new NodeHealth(
-            address, true, "primary", null, null, rs.getLong(2), sync, deposed, null);
-      } catch (SQLException noFenceYet) {
-        return new NodeHealth(address, true, "primary", null, null, null, sync, null, null);
-      }
+    try (Connection c = admin(address, 2)) {
+      return switch (ReplicationState.read(c)) {
+        case ReplicationState.Replica r ->
+            new NodeHealth(
+                address,
+                true,
+                "replica",
+                r.upstream(),
+                r.lagSeconds(),
+                r.walPosition(),
+                null,
+                null,
+                null);
+        case ReplicationState.Primary p ->
+            new NodeHealth(
+                address,
+                true,
+                "primary",
+                null,
+                null,
+                p.walPosition(),
+                p.synchronousStandbys(),
+                deposed(c),
+                null);
+      };
     } catch (SQLException e) {
       return NodeHealth.down(address, e.getMessage());
     }
   }
 
-  private static String hostPort(String host, int port) {
-    // The suite and the tests address nodes as 127.0.0.1; a replica may report "localhost".
-    String normalised = "localhost".equals(host) ? "127.0.0.1" : host;
-    return normalised + ":" + port;
+  /** The primary's fence flag; null before the router has fenced it the first time. */
+  private static @Nullable Boolean deposed(Connection c) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select deposed from shard_meta.fence")) {
+      return rs.next() ? rs.getBoolean(1) : null;
+    } catch (SQLException noFenceYet) {
+      return null;
+    }
   }
 }

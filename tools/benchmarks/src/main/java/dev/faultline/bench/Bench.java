@@ -26,4 +26,14 @@ public final class Bench {
       }
     }
   }
+
+  /** {@code --name N} from the command line, or the fallback. */
+  public static int intArg(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
 }

@@ -1,5 +1,7 @@
 package dev.faultline.e2e;
 
+import dev.faultline.cluster.process.Commands;
+import dev.faultline.cluster.process.Commands.Result;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A command run the way a user types it in the repository: {@code bin/suite} with the test's
@@ -16,8 +17,6 @@ import java.util.concurrent.TimeUnit;
  * compose stack's name and ports.
  */
 final class Cli {
-  record Result(int exitCode, String output) {}
-
   private final List<String> program;
   private final Path repo;
   private final Map<String, String> environment;
@@ -47,9 +46,6 @@ final class Cli {
         }
       } catch (IOException e) {
         // not installed: try the next
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
       }
     }
     return Optional.empty();
@@ -59,30 +55,10 @@ final class Cli {
     return String.join(" ", program);
   }
 
-  Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+  Result run(Duration timeout, String... args) throws IOException {
     List<String> command = new ArrayList<>(program);
     command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    var output = new StringBuilder();
-    Thread reader =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    output.append(new String(process.getInputStream().readAllBytes()));
-                  } catch (IOException e) {
-                    output.append("<unreadable: ").append(e).append('>');
-                  }
-                });
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      throw new IOException(program() + " " + String.join(" ", args) + " timed out: " + output);
-    }
-    reader.join(5_000);
-    return new Result(process.exitValue(), output.toString());
+    return Commands.run(command, repo, environment, timeout);
   }
 
   String ok(Duration timeout, String... args) throws IOException, InterruptedException {

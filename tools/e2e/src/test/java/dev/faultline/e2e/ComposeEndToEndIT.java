@@ -5,6 +5,7 @@ import static dev.faultline.e2e.GatewayCalls.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.cluster.compose.ComposeProject;
+import dev.faultline.cluster.process.Commands;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -321,7 +322,7 @@ class ComposeEndToEndIT {
   @Test
   @Order(6)
   void aComposeDrillKillingOneOfEachKindPasses() throws Exception {
-    Cli.Result drill =
+    Commands.Result drill =
         suite.run(
             Duration.ofMinutes(25),
             "drill",

@@ -2,6 +2,7 @@ package dev.faultline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.cluster.process.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class Drills {
    * violation; the report, for more.
    */
   static JsonNode assertPassedStrikingEveryKind(
-      Cli.Result drill, Path suiteHome, long seed, String target) throws IOException {
+      Commands.Result drill, Path suiteHome, long seed, String target) throws IOException {
     System.out.println(drill.output());
     assertThat(drill.output().strip().lines().toList().getLast()).startsWith("drill: PASS");
     assertThat(drill.exitCode()).isZero();

@@ -2,6 +2,9 @@ package dev.faultline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.cluster.process.Commands;
+import dev.faultline.cluster.suite.SuiteHome;
+import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Observed;
 import dev.faultline.drill.check.Violation;
@@ -320,7 +323,9 @@ class SuiteEndToEndIT {
 
   private static SuiteObserver observer() throws Exception {
     LocalSuite local =
-        new LocalSuite(Path.of(System.getProperty("suite.repo")), SUITE_HOME, OFFSET);
+        new LocalSuite(
+            new SuiteHome(SUITE_HOME, Path.of(System.getProperty("suite.repo"))),
+            new SuitePorts(OFFSET));
     return new SuiteObserver(local, new Gateway(URI.create(GATEWAY)), adminToken);
   }
 
@@ -402,7 +407,7 @@ class SuiteEndToEndIT {
   void aChaosDrillKillingEveryKindOfProcessPasses() throws Exception {
     // The drill as a user runs it: one of each kind the issue names is killed under load (the
     // schedule hits every chosen group once per round, in seeded order), then the checker rules.
-    Cli.Result drill =
+    Commands.Result drill =
         suite.run(
             Duration.ofMinutes(12),
             "drill",

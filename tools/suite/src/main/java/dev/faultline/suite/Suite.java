@@ -8,6 +8,8 @@ import dev.faultline.cluster.kubernetes.ClusterSecrets;
 import dev.faultline.cluster.postgres.Rejoin;
 import dev.faultline.cluster.postgres.StoredTopology;
 import dev.faultline.cluster.process.LogTail;
+import dev.faultline.cluster.suite.SuiteHome;
+import dev.faultline.cluster.suite.SuitePorts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -35,11 +37,11 @@ public final class Suite {
   private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(4);
 
   private final SuiteHome home;
-  private final Ports ports;
+  private final SuitePorts ports;
   private final PrintStream out;
   private final PrintStream err;
 
-  Suite(SuiteHome home, Ports ports, PrintStream out, PrintStream err) {
+  Suite(SuiteHome home, SuitePorts ports, PrintStream out, PrintStream err) {
     this.home = home;
     this.ports = ports;
     this.out = out;
@@ -49,7 +51,7 @@ public final class Suite {
   public static void main(String[] args) {
     Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
     Suite suite =
-        new Suite(SuiteHome.locate(repo), Ports.fromEnvironment(), System.out, System.err);
+        new Suite(SuiteHome.locate(repo), SuitePorts.fromEnvironment(), System.out, System.err);
     int exit;
     try {
       exit = suite.run(List.of(args));

@@ -6,6 +6,8 @@ import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.postgres.PostgresNode;
 import dev.faultline.cluster.postgres.PostgresSettings;
 import dev.faultline.cluster.secrets.ServiceSecrets;
+import dev.faultline.cluster.suite.SuiteHome;
+import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,14 +28,14 @@ final class SuiteTopology {
   static final int SHARDS = 2;
 
   private final SuiteHome home;
-  private final Ports ports;
+  private final SuitePorts ports;
   private final ZooKeeperEnsemble ensemble;
   private final PostgresCredentials credentials;
   private final List<Member.ZooKeeper> zooKeepers;
   private final List<List<Member.Postgres>> shards;
   private final List<Member.Service> services;
 
-  SuiteTopology(SuiteHome home, Ports ports) throws IOException {
+  SuiteTopology(SuiteHome home, SuitePorts ports) throws IOException {
     this.home = home;
     this.ports = ports;
     this.ensemble =

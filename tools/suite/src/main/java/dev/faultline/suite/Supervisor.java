@@ -6,6 +6,7 @@ import dev.faultline.cluster.process.PidFile;
 import dev.faultline.cluster.process.ProcessLauncher;
 import dev.faultline.cluster.process.ServiceJvm;
 import dev.faultline.cluster.process.Signals;
+import dev.faultline.cluster.suite.SuiteHome;
 import dev.faultline.cluster.zookeeper.PeerMode;
 import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package dev.faultline.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.cluster.suite.SuiteHome;
+import dev.faultline.cluster.suite.SuitePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,7 @@ class PrometheusConfigTests {
       Path.of(System.getProperty("suite.repo", "../..")).toAbsolutePath();
 
   private static List<PrometheusConfig.Target> targets(Path dir) throws Exception {
-    return new SuiteTopology(new SuiteHome(dir, REPO), new Ports(0)).scrapeTargets();
+    return new SuiteTopology(new SuiteHome(dir, REPO), new SuitePorts(0)).scrapeTargets();
   }
 
   @Test

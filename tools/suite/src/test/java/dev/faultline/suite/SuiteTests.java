@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.faultline.cluster.suite.SuiteHome;
+import dev.faultline.cluster.suite.SuitePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ class SuiteTests {
 
   @Test
   void portsFollowTheContractShiftedByTheOffset() {
-    Ports defaults = new Ports(0);
+    SuitePorts defaults = new SuitePorts(0);
     assertThat(defaults.gateway()).isEqualTo(8080);
     assertThat(defaults.orderService(2)).isEqualTo(8102);
     assertThat(defaults.paymentService(1)).isEqualTo(8201);
@@ -54,13 +56,13 @@ class SuiteTests {
     assertThat(defaults.zooKeeperClient(3)).isEqualTo(2183);
     assertThat(defaults.postgresPrimary(1)).isEqualTo(5510);
     assertThat(defaults.postgresReplica(0)).isEqualTo(5501);
-    assertThat(new Ports(10000).gateway()).isEqualTo(18080);
+    assertThat(new SuitePorts(10000).gateway()).isEqualTo(18080);
   }
 
   private static Suite suite(Path dir, ByteArrayOutputStream out) {
     return new Suite(
         new SuiteHome(dir.resolve(".suite"), dir),
-        new Ports(0),
+        new SuitePorts(0),
         new PrintStream(out, true),
         new PrintStream(new ByteArrayOutputStream()));
   }

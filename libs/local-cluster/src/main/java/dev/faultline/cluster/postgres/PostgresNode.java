@@ -3,6 +3,7 @@ package dev.faultline.cluster.postgres;
 import dev.faultline.cluster.process.Commands;
 import dev.faultline.cluster.process.LaunchSpec;
 import dev.faultline.cluster.process.OsUser;
+import dev.faultline.replication.ReplicationState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -408,33 +409,12 @@ public final class PostgresNode {
 
   /** Asks the node what it is now; {@link NodeStatus.Down} when it does not answer. */
   public NodeStatus probe() {
-    try (Connection c = superuserConnection("postgres");
-        Statement s = c.createStatement()) {
-      boolean inRecovery;
-      try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
-        rs.next();
-        inRecovery = rs.getBoolean(1);
-      }
-      if (inRecovery) {
-        try (ResultSet rs =
-            s.executeQuery(
-                "select (select count(*) from pg_stat_wal_receiver where status = 'streaming'),"
-                    + " coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0),"
-                    + " coalesce(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), true)")) {
-          rs.next();
-          boolean caughtUp = rs.getBoolean(3);
-          // No replay for a while on an idle primary is not lag: lag is WAL received, not replayed.
-          double lag = caughtUp ? 0 : rs.getDouble(2);
-          return new NodeStatus.Replica(rs.getInt(1) > 0, lag);
-        }
-      }
-      try (ResultSet rs =
-          s.executeQuery(
-              "select count(*), count(*) filter (where sync_state in ('sync', 'quorum'))"
-                  + " from pg_stat_replication where state = 'streaming'")) {
-        rs.next();
-        return new NodeStatus.Primary(rs.getInt(1), rs.getInt(2));
-      }
+    try (Connection c = superuserConnection("postgres")) {
+      return switch (ReplicationState.read(c)) {
+        case ReplicationState.Primary p ->
+            new NodeStatus.Primary(p.streamingStandbys(), p.synchronousStandbys());
+        case ReplicationState.Replica r -> new NodeStatus.Replica(r.streaming(), r.lagSeconds());
+      };
     } catch (SQLException e) {
       return new NodeStatus.Down(e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.faultline.bench.failover;
 
+import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
+import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
@@ -40,19 +42,12 @@ public final class FailoverBench {
   private FailoverBench() {}
 
   public static void run(String[] args) throws Exception {
-    int shard = RunningSuite.intArg(args, "--shard", 0);
-    int writers = RunningSuite.intArg(args, "--writers", 4);
-    int seconds = Math.min(120, RunningSuite.intArg(args, "--seconds", 20));
+    int shard = Bench.intArg(args, "--shard", 0);
+    int writers = Bench.intArg(args, "--writers", 4);
+    int seconds = Math.min(120, Bench.intArg(args, "--seconds", 20));
     RunningSuite suite = RunningSuite.fromEnvironment();
-    Path repo = suite.repo();
-    Path home = suite.home();
-    int offset = suite.portOffset();
-    if (!Files.exists(home.resolve("secrets/postgres.properties"))) {
-      throw new IllegalStateException("no suite at " + home + ": run bin/suite up first");
-    }
-    PostgresCredentials credentials =
-        PostgresCredentials.loadOrCreate(home.resolve("secrets/postgres.properties"));
-    String zkConnect = suite.zooKeeper();
+    PostgresCredentials credentials = suite.credentials();
+    String zkConnect = suite.ports().zooKeeperConnect();
 
     try (CuratorFramework zk =
         CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5))) {
@@ -81,8 +76,8 @@ public final class FailoverBench {
                   .start()) {
         ShardInfo before = topology.topology().shard(shard).orElseThrow();
         long epochBefore = topology.topology().epoch();
-        String victim = "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, offset);
-        long pid = pidOf(repo, victim);
+        String victim = "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, suite.ports());
+        long pid = pidOf(suite, victim);
         System.out.printf(
             Locale.ROOT,
             "failover: shard %d primary %s (%s, pid %d), epoch %d; %d writers for %d s, kill at 3 s%n",
@@ -200,24 +195,17 @@ public final class FailoverBench {
   }
 
   /** Which suite member listens on {@code address}: the born primary or the born replica. */
-  private static String bornRole(String address, int shard, int offset) {
+  private static String bornRole(String address, int shard, SuitePorts ports) {
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    return port == 5500 + 10 * shard + offset ? "primary" : "replica";
+    return port == ports.postgresPrimary(shard) ? "primary" : "replica";
   }
 
-  private static long pidOf(Path repo, String name) throws Exception {
-    Process status =
-        new ProcessBuilder(repo.resolve("bin/suite").toString(), "status", "--json")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    JsonNode rows = JsonMapper.builder().build().readTree(status.getInputStream());
-    status.waitFor();
-    for (JsonNode row : rows) {
-      if (row.get("name").asString().equals(name) && !row.get("pid").isNull()) {
-        return row.get("pid").asLong();
-      }
-    }
-    throw new IllegalStateException(name + " is not running");
+  private static long pidOf(RunningSuite suite, String name) throws Exception {
+    return suite.command().status().stream()
+        .filter(m -> m.name().equals(name) && m.running())
+        .findFirst()
+        .map(m -> (long) m.pid())
+        .orElseThrow(() -> new IllegalStateException(name + " is not running"));
   }
 
   private static void sleep(long ms) {

@@ -1,6 +1,7 @@
 package dev.faultline.bench.locks;
 
 import dev.faultline.bench.Latencies;
+import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;
@@ -27,11 +28,11 @@ public final class LockBench {
   private LockBench() {}
 
   public static void run(String[] args) throws Exception {
-    int cycles = Math.min(20_000, RunningSuite.intArg(args, "--cycles", 2000));
+    int cycles = Math.min(20_000, Bench.intArg(args, "--cycles", 2000));
     RunningSuite suite = RunningSuite.fromEnvironment();
-    String token = suite.token("--customer", "bench");
-    String zkConnect = suite.zooKeeper();
-    URI lockService = URI.create("http://127.0.0.1:" + (8301 + suite.portOffset()));
+    String token = suite.customerToken("bench");
+    String zkConnect = suite.ports().zooKeeperConnect();
+    URI lockService = URI.create("http://127.0.0.1:" + suite.ports().lockService(1));
 
     try (CuratorFramework zk =
             CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5));

@@ -1,6 +1,7 @@
 package dev.faultline.bench.saga;
 
 import dev.faultline.bench.Latencies;
+import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import java.net.http.HttpClient;
@@ -44,16 +45,16 @@ public final class SagaBench {
   private SagaBench() {}
 
   public static void run(String[] args) throws Exception {
-    int sagas = Math.min(5_000, RunningSuite.intArg(args, "--sagas", 400));
-    int clients = Math.max(1, Math.min(16, RunningSuite.intArg(args, "--clients", 4)));
+    int sagas = Math.min(5_000, Bench.intArg(args, "--sagas", 400));
+    int clients = Math.max(1, Math.min(16, Bench.intArg(args, "--clients", 4)));
     RunningSuite suite = RunningSuite.fromEnvironment();
-    String admin = suite.token("--admin");
+    String admin = suite.adminToken();
     String run = UUID.randomUUID().toString().substring(0, 6);
 
     List<Client> gateway = new ArrayList<>();
     List<Client> direct = new ArrayList<>();
     PostgresCredentials credentials =
-        PostgresCredentials.loadOrCreate(suite.home().resolve("secrets/postgres.properties"));
+        suite.credentials();
     List<String> primaries = primaries(suite, admin);
     for (int c = 0; c < clients; c++) {
       gateway.add(client(suite, admin, "bench-saga-" + run + "-g" + c, primaries, credentials));
@@ -65,7 +66,7 @@ public final class SagaBench {
         sagas,
         clients,
         BLOCK,
-        suite.gateway(),
+        suite.ports().gatewayUri(),
         primaries);
     try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
       Path oursPath = new Path(gateway, SagaBench::throughGateway);
@@ -357,7 +358,7 @@ public final class SagaBench {
       List<String> primaries,
       PostgresCredentials credentials)
       throws Exception {
-    String token = suite.token("--customer", customer);
+    String token = suite.customerToken(customer);
     HttpResponse<String> opened =
         post(
             token,
@@ -384,7 +385,7 @@ public final class SagaBench {
   private static JsonNode route(RunningSuite suite, String admin, String key) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(suite.gateway().resolve("/api/shards/route?key=" + key))
+            HttpRequest.newBuilder(suite.ports().gatewayUri().resolve("/api/shards/route?key=" + key))
                 .header("Authorization", "Bearer " + admin)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -394,7 +395,7 @@ public final class SagaBench {
   private static List<String> primaries(RunningSuite suite, String admin) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(suite.gateway().resolve("/api/shards"))
+            HttpRequest.newBuilder(suite.ports().gatewayUri().resolve("/api/shards"))
                 .header("Authorization", "Bearer " + admin)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -424,7 +425,7 @@ public final class SagaBench {
   private static HttpResponse<String> post(String token, String path, String body, String key)
       throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(RunningSuite.fromEnvironment().gateway().resolve(path))
+        HttpRequest.newBuilder(RunningSuite.fromEnvironment().ports().gatewayUri().resolve(path))
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")

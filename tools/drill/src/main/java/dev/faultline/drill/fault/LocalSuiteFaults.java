@@ -1,6 +1,7 @@
 package dev.faultline.drill.fault;
 
 import dev.faultline.cluster.process.Signals;
+import dev.faultline.cluster.suite.SuiteCommand;
 import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.suite.LocalSuite;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class LocalSuiteFaults implements FaultActions {
     var primary = suite.currentPrimary(target, gateway, adminToken);
     return suite.status().stream()
         .filter(p -> p.port() == primary.port())
-        .map(LocalSuite.Process::name)
+        .map(SuiteCommand.Member::name)
         .findFirst()
         .orElseThrow(() -> new IOException("no suite process listens on " + primary));
   }
@@ -42,7 +43,7 @@ public final class LocalSuiteFaults implements FaultActions {
    */
   @Override
   public void kill(String instance) throws Exception {
-    LocalSuite.Process process =
+    SuiteCommand.Member process =
         suite.status().stream()
             .filter(p -> p.name().equals(instance))
             .findFirst()
