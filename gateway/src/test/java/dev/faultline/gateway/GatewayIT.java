@@ -1,5 +1,6 @@
 package dev.faultline.gateway;
 
+import static dev.faultline.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.testing.Http;
@@ -22,7 +23,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -155,15 +155,6 @@ class GatewayIT {
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).contains("served-by");
     assertThat(failing.hits.get()).isEqualTo(1); // a 500 is an answer: never retried
-  }
-
-  private static void assertProblem(HttpResponse<String> response, String slug) throws Exception {
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    JsonNode problem = JSON.readTree(response.body());
-    assertThat(problem.get("type").asString()).isEqualTo("urn:faultline:problem:" + slug);
-    assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
-    assertThat(problem.get("traceId").asString()).matches("[0-9a-f]{32}");
   }
 
   /** A loopback port nobody listens on (bound, then closed). */

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
+import dev.faultline.testing.Json;
+import dev.faultline.testing.ProblemAssert;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.SharedInfrastructure;
 import dev.faultline.testing.TestTokens;
@@ -110,10 +112,10 @@ class OrderApiIT {
     HttpResponse<String> unknown =
         place(bob, "acc-none", "EUR", 1, 100, UUID.randomUUID().toString());
     assertThat(unknown.statusCode()).isEqualTo(422);
-    assertThat(problemType(unknown)).isEqualTo("urn:faultline:problem:unknown-account");
+    assertThat(ProblemAssert.type(unknown)).isEqualTo("urn:faultline:problem:unknown-account");
     HttpResponse<String> currency = place(bob, bobs, "USD", 1, 100, UUID.randomUUID().toString());
     assertThat(currency.statusCode()).isEqualTo(422);
-    assertThat(problemType(currency)).isEqualTo("urn:faultline:problem:currency-mismatch");
+    assertThat(ProblemAssert.type(currency)).isEqualTo("urn:faultline:problem:currency-mismatch");
     assertThat(place("eve", eves, "EUR", 1, 100, UUID.randomUUID().toString()).statusCode())
         .as("bob's token placing eve's order")
         .isEqualTo(403);
@@ -129,7 +131,8 @@ class OrderApiIT {
     HttpResponse<String> missing =
         http.post("/api/orders", customer(), orderBody(bob, bobs, "EUR", 1, 100));
     assertThat(missing.statusCode()).isEqualTo(400);
-    assertThat(problemType(missing)).isEqualTo("urn:faultline:problem:idempotency-key-missing");
+    assertThat(ProblemAssert.type(missing))
+        .isEqualTo("urn:faultline:problem:idempotency-key-missing");
 
     HttpResponse<String> first = place(bob, bobs, "EUR", 1, 100, key);
     HttpResponse<String> replay = place(bob, bobs, "EUR", 1, 100, key);
@@ -140,7 +143,8 @@ class OrderApiIT {
     assertThat(replay.body()).isEqualTo(first.body());
     assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     assertThat(reused.statusCode()).isEqualTo(422);
-    assertThat(problemType(reused)).isEqualTo("urn:faultline:problem:idempotency-key-reused");
+    assertThat(ProblemAssert.type(reused))
+        .isEqualTo("urn:faultline:problem:idempotency-key-reused");
     // Keys are scoped to the caller: another customer's identical key is another request.
     String eve = "eve-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> evesOrder =
@@ -223,7 +227,7 @@ class OrderApiIT {
     HttpResponse<String> again =
         http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
     assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(problemType(again)).isEqualTo("urn:faultline:problem:order-not-cancellable");
+    assertThat(ProblemAssert.type(again)).isEqualTo("urn:faultline:problem:order-not-cancellable");
   }
 
   @Test
@@ -344,7 +348,7 @@ class OrderApiIT {
             "/api/accounts",
             TestTokens.customer(owner),
             UUID.randomUUID().toString(),
-            json("ownerId", owner, "currency", currency, "initialBalanceCents", balance));
+            Json.object("ownerId", owner, "currency", currency, "initialBalanceCents", balance));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return JSON.readTree(response.body()).get("id").asString();
   }
@@ -400,18 +404,5 @@ class OrderApiIT {
     List<String> statuses = new ArrayList<>();
     order.get("history").forEach(change -> statuses.add(change.get("status").asString()));
     return statuses;
-  }
-
-  private static String problemType(HttpResponse<String> response) {
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    return JSON.readTree(response.body()).get("type").asString();
-  }
-
-  private static String json(Object... pairs) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put((String) pairs[i], pairs[i + 1]);
-    }
-    return JSON.writeValueAsString(map);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.faultline.testing.Http;
+import dev.faultline.testing.Json;
 import dev.faultline.testing.PostgresShard;
 import dev.faultline.testing.ServiceProcess;
 import dev.faultline.testing.ServiceTestProperties;
@@ -78,7 +79,7 @@ class OrderSagaCrashIT {
                 "/api/accounts",
                 TestTokens.customer(bob),
                 UUID.randomUUID().toString(),
-                json("ownerId", bob, "currency", "EUR", "initialBalanceCents", 5000));
+                Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 5000));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     bobs = JSON.readTree(response.body()).get("id").asString();
   }
@@ -359,13 +360,5 @@ class OrderSagaCrashIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String json(Object... pairs) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put((String) pairs[i], pairs[i + 1]);
-    }
-    return JSON.writeValueAsString(map);
   }
 }

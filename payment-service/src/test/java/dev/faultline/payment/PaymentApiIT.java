@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
+import dev.faultline.testing.Json;
+import dev.faultline.testing.ProblemAssert;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithPostgres;
@@ -64,7 +66,7 @@ class PaymentApiIT {
   @Test
   void openingIsIdempotentAndTheBalanceIsItsOpeningEntry() throws Exception {
     String key = UUID.randomUUID().toString();
-    String body = json("ownerId", bob, "currency", "EUR", "initialBalanceCents", 700);
+    String body = Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 700);
     HttpResponse<String> first = http.keyed("/api/accounts", customer(), key, body);
     HttpResponse<String> again = http.keyed("/api/accounts", customer(), key, body);
     HttpResponse<String> other =
@@ -72,7 +74,7 @@ class PaymentApiIT {
             "/api/accounts",
             customer(),
             key,
-            json("ownerId", bob, "currency", "EUR", "initialBalanceCents", 701));
+            Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 701));
 
     assertThat(first.statusCode()).isEqualTo(201);
     assertThat(first.headers().firstValue("ETag")).hasValue("\"1\"");
@@ -83,7 +85,7 @@ class PaymentApiIT {
     assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
     assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
     assertThat(other.statusCode()).isEqualTo(422);
-    assertThat(problemType(other)).isEqualTo("urn:faultline:problem:idempotency-key-reused");
+    assertThat(ProblemAssert.type(other)).isEqualTo("urn:faultline:problem:idempotency-key-reused");
 
     JsonNode statement =
         JSON.readTree(http.get("/api/accounts/" + id + "/ledger", customer()).body());
@@ -96,9 +98,11 @@ class PaymentApiIT {
   @Test
   void aPostWithoutAKeyIs400AndChangesNothing() throws Exception {
     HttpResponse<String> response =
-        http.post("/api/accounts/" + bobs + "/deposits", customer(), json("amountCents", 10));
+        http.post(
+            "/api/accounts/" + bobs + "/deposits", customer(), Json.object("amountCents", 10));
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(problemType(response)).isEqualTo("urn:faultline:problem:idempotency-key-missing");
+    assertThat(ProblemAssert.type(response))
+        .isEqualTo("urn:faultline:problem:idempotency-key-missing");
     assertThat(balance(bobs)).isEqualTo(5000);
   }
 
@@ -109,7 +113,8 @@ class PaymentApiIT {
                     "/api/accounts",
                     customer(),
                     UUID.randomUUID().toString(),
-                    json("ownerId", "someone-else", "currency", "EUR", "initialBalanceCents", 1))
+                    Json.object(
+                        "ownerId", "someone-else", "currency", "EUR", "initialBalanceCents", 1))
                 .statusCode())
         .isEqualTo(403);
     assertThat(http.get("/api/accounts/" + bobs, TestTokens.customer("eve")).statusCode())
@@ -119,12 +124,12 @@ class PaymentApiIT {
             "/api/accounts/" + bobs + "/deposits",
             TestTokens.customer("eve"),
             UUID.randomUUID().toString(),
-            json("amountCents", 10));
+            Json.object("amountCents", 10));
     assertThat(deposit.statusCode()).isEqualTo(403);
     assertThat(http.get("/api/accounts/" + bobs, ADMIN).statusCode()).isEqualTo(200);
     HttpResponse<String> missing = http.get("/api/accounts/acc-none", customer());
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(problemType(missing)).isEqualTo("urn:faultline:problem:account-not-found");
+    assertThat(ProblemAssert.type(missing)).isEqualTo("urn:faultline:problem:account-not-found");
     assertThat(balance(bobs)).isEqualTo(5000);
   }
 
@@ -134,7 +139,7 @@ class PaymentApiIT {
         http.post(
             "/api/accounts/" + bobs + "/deposits",
             customer(),
-            json("amountCents", 250),
+            Json.object("amountCents", 250),
             Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"7\""));
     assertThat(stale.statusCode()).isEqualTo(412);
     assertThat(balance(bobs)).isEqualTo(5000);
@@ -143,7 +148,7 @@ class PaymentApiIT {
         http.post(
             "/api/accounts/" + bobs + "/deposits",
             customer(),
-            json("amountCents", 250),
+            Json.object("amountCents", 250),
             Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"1\""));
     assertThat(current.statusCode()).isEqualTo(201);
     assertThat(current.headers().firstValue("ETag")).hasValue("\"2\"");
@@ -154,7 +159,7 @@ class PaymentApiIT {
   @Test
   void concurrentDuplicatesOfOneDepositApplyItOnce() throws Exception {
     String key = UUID.randomUUID().toString();
-    String body = json("amountCents", 100);
+    String body = Json.object("amountCents", 100);
     List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       calls.add(() -> http.keyed("/api/accounts/" + bobs + "/deposits", customer(), key, body));
@@ -203,7 +208,7 @@ class PaymentApiIT {
     HttpResponse<String> conflicting =
         charge(order, bobs, 999, "EUR", UUID.randomUUID().toString());
     assertThat(conflicting.statusCode()).isEqualTo(409);
-    assertThat(problemType(conflicting)).isEqualTo("urn:faultline:problem:payment-conflict");
+    assertThat(ProblemAssert.type(conflicting)).isEqualTo("urn:faultline:problem:payment-conflict");
 
     HttpResponse<String> declined =
         charge(UUID.randomUUID().toString(), bobs, 10_000, "EUR", UUID.randomUUID().toString());
@@ -241,11 +246,11 @@ class PaymentApiIT {
     HttpResponse<String> unknown =
         charge(UUID.randomUUID().toString(), "acc-none", 10, "EUR", UUID.randomUUID().toString());
     assertThat(unknown.statusCode()).isEqualTo(422);
-    assertThat(problemType(unknown)).isEqualTo("urn:faultline:problem:unknown-account");
+    assertThat(ProblemAssert.type(unknown)).isEqualTo("urn:faultline:problem:unknown-account");
     HttpResponse<String> currency =
         charge(UUID.randomUUID().toString(), bobs, 10, "USD", UUID.randomUUID().toString());
     assertThat(currency.statusCode()).isEqualTo(422);
-    assertThat(problemType(currency)).isEqualTo("urn:faultline:problem:currency-mismatch");
+    assertThat(ProblemAssert.type(currency)).isEqualTo("urn:faultline:problem:currency-mismatch");
     assertThat(balance(eves)).isEqualTo(5000);
     assertThat(balance(bobs)).isEqualTo(5000);
   }
@@ -261,10 +266,11 @@ class PaymentApiIT {
             .asString();
 
     assertThat(refund(id, bob(), "{}").statusCode()).isEqualTo(403);
-    HttpResponse<String> tooMuch = refund(id, ADMIN, json("amountCents", 1001));
+    HttpResponse<String> tooMuch = refund(id, ADMIN, Json.object("amountCents", 1001));
     assertThat(tooMuch.statusCode()).isEqualTo(422);
-    assertThat(problemType(tooMuch)).isEqualTo("urn:faultline:problem:refund-exceeds-charge");
-    assertThat(refund(id, ADMIN, json("amountCents", 400)).statusCode()).isEqualTo(201);
+    assertThat(ProblemAssert.type(tooMuch))
+        .isEqualTo("urn:faultline:problem:refund-exceeds-charge");
+    assertThat(refund(id, ADMIN, Json.object("amountCents", 400)).statusCode()).isEqualTo(201);
     assertThat(balance(bobs)).isEqualTo(4400);
     HttpResponse<String> rest = refund(id, ADMIN, "{}");
     assertThat(rest.statusCode()).isEqualTo(201);
@@ -290,7 +296,7 @@ class PaymentApiIT {
         .isEqualTo("VOIDED");
     HttpResponse<String> late = charge(order, bobs, 300, "EUR", UUID.randomUUID().toString());
     assertThat(late.statusCode()).isEqualTo(409);
-    assertThat(problemType(late)).isEqualTo("urn:faultline:problem:payment-voided");
+    assertThat(ProblemAssert.type(late)).isEqualTo("urn:faultline:problem:payment-voided");
     assertThat(balance(bobs)).isEqualTo(5000);
     // A customer cannot leave tombstones: refunds are the saga's and operators'.
     assertThat(
@@ -316,9 +322,9 @@ class PaymentApiIT {
             "/api/accounts/" + bobs + "/deposits",
             customer(),
             UUID.randomUUID().toString(),
-            json("amountCents", 10));
+            Json.object("amountCents", 10));
     assertThat(deposit.statusCode()).isEqualTo(503);
-    assertThat(problemType(deposit)).isEqualTo("urn:faultline:problem:account-lease-lost");
+    assertThat(ProblemAssert.type(deposit)).isEqualTo("urn:faultline:problem:account-lease-lost");
     assertThat(deposit.headers().firstValue("Retry-After")).isPresent();
     assertThat(balance(bobs)).isEqualTo(5000);
     assertThat(http.get("/actuator/prometheus", null).body())
@@ -334,7 +340,7 @@ class PaymentApiIT {
         locks.post(
             "/api/locks/account-" + bobs + "/acquire",
             ADMIN,
-            json("holder", "intruder", "ttlMs", 8000, "waitMs", 0));
+            Json.object("holder", "intruder", "ttlMs", 8000, "waitMs", 0));
     assertThat(held.statusCode()).isEqualTo(200);
     try {
       HttpResponse<String> deposit =
@@ -342,14 +348,14 @@ class PaymentApiIT {
               "/api/accounts/" + bobs + "/deposits",
               customer(),
               UUID.randomUUID().toString(),
-              json("amountCents", 10));
+              Json.object("amountCents", 10));
       assertThat(deposit.statusCode()).isEqualTo(503);
-      assertThat(problemType(deposit)).isEqualTo("urn:faultline:problem:account-busy");
+      assertThat(ProblemAssert.type(deposit)).isEqualTo("urn:faultline:problem:account-busy");
     } finally {
       locks.post(
           "/api/locks/account-" + bobs + "/release",
           ADMIN,
-          json("leaseId", JSON.readTree(held.body()).get("leaseId").asString()));
+          Json.object("leaseId", JSON.readTree(held.body()).get("leaseId").asString()));
     }
     assertThat(balance(bobs)).isEqualTo(5000);
     assertThat(
@@ -357,7 +363,7 @@ class PaymentApiIT {
                     "/api/accounts/" + bobs + "/deposits",
                     customer(),
                     UUID.randomUUID().toString(),
-                    json("amountCents", 10))
+                    Json.object("amountCents", 10))
                 .statusCode())
         .isEqualTo(201);
   }
@@ -378,7 +384,7 @@ class PaymentApiIT {
             "/api/accounts",
             owner.equals(bob) ? customer() : TestTokens.customer(owner),
             UUID.randomUUID().toString(),
-            json("ownerId", owner, "currency", currency, "initialBalanceCents", balance));
+            Json.object("ownerId", owner, "currency", currency, "initialBalanceCents", balance));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return JSON.readTree(response.body()).get("id").asString();
   }
@@ -447,18 +453,5 @@ class PaymentApiIT {
               .isZero();
           return null;
         });
-  }
-
-  private static String problemType(HttpResponse<String> response) {
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    return JSON.readTree(response.body()).get("type").asString();
-  }
-
-  private static String json(Object... pairs) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      map.put((String) pairs[i], pairs[i + 1]);
-    }
-    return JSON.writeValueAsString(map);
   }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.gateway.problem;
 
-import java.net.URI;
+import dev.faultline.problem.ProblemTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
  * and the trace ID the gateway started, so a client sees one error shape whoever failed.
  */
 public final class GatewayProblems {
-  public static final String TYPE_PREFIX = "urn:faultline:problem:";
 
   private final JsonMapper json;
 
@@ -32,7 +31,7 @@ public final class GatewayProblems {
       return Mono.empty();
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", URI.create(TYPE_PREFIX + slug).toString());
+    body.put("type", ProblemTypes.of(slug).toString());
     body.put("title", title);
     body.put("status", status.value());
     body.put("detail", detail);

@@ -1,5 +1,6 @@
 package dev.faultline.gateway.problem;
 
+import dev.faultline.problem.ProblemTypes;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -73,7 +74,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
         default ->
             new Failure(
                 status,
-                slug(status),
+                ProblemTypes.slugFor(status.value()),
                 status.getReasonPhrase(),
                 rse.getReason() != null ? rse.getReason() : status.getReasonPhrase());
       };
@@ -98,10 +99,6 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
   private static Failure unavailable(String detail) {
     return new Failure(
         HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service unavailable", detail);
-  }
-
-  private static String slug(HttpStatus status) {
-    return status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
   }
 
   private static Throwable rootCause(Throwable error) {

@@ -1,9 +1,9 @@
 package dev.faultline.web;
 
 import dev.faultline.web.caller.CallerArgumentResolver;
-import dev.faultline.web.calls.ServiceIdentity;
-import dev.faultline.web.calls.ServiceInstances;
 import dev.faultline.web.discovery.RestartSafeRegistration;
+import dev.faultline.web.outbound.ServiceIdentity;
+import dev.faultline.web.outbound.ServiceInstances;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
 import dev.faultline.web.problem.ProblemErrorController;
 import dev.faultline.web.problem.ProblemResponses;

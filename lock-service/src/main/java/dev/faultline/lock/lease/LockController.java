@@ -52,15 +52,16 @@ class LockController {
       @PathVariable String name, @Valid @RequestBody AcquireRequest request, Caller caller)
       throws Exception {
     LockName lock = new LockName(name);
-    zooKeeper.require();
     long started = System.nanoTime();
     Lease lease =
-        leases.acquire(
-            lock,
-            caller.subject(),
-            request.holder(),
-            request.ttlMs(),
-            request.waitMs() == null ? 0 : request.waitMs());
+        zooKeeper.guarded(
+            () ->
+                leases.acquire(
+                    lock,
+                    caller.subject(),
+                    request.holder(),
+                    request.ttlMs(),
+                    request.waitMs() == null ? 0 : request.waitMs()));
     acquireTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     return lease;
   }
@@ -69,8 +70,7 @@ class LockController {
   Lease renew(@PathVariable String name, @Valid @RequestBody LeaseRequest request, Caller caller)
       throws Exception {
     LockName lock = new LockName(name);
-    zooKeeper.require();
-    return leases.renew(lock, caller.subject(), request.leaseId());
+    return zooKeeper.guarded(() -> leases.renew(lock, caller.subject(), request.leaseId()));
   }
 
   @PostMapping("/{name}/release")
@@ -78,14 +78,18 @@ class LockController {
   void release(@PathVariable String name, @Valid @RequestBody LeaseRequest request, Caller caller)
       throws Exception {
     LockName lock = new LockName(name);
-    zooKeeper.require();
-    leases.release(lock, caller.subject(), request.leaseId());
+    zooKeeper.guarded(
+        () -> {
+          leases.release(lock, caller.subject(), request.leaseId());
+          return null;
+        });
   }
 
   @GetMapping("/{name}")
   Lease get(@PathVariable String name) throws Exception {
     LockName lock = new LockName(name);
-    zooKeeper.require();
-    return leases.current(lock).orElseThrow(() -> new LockNotHeldException(lock));
+    return zooKeeper
+        .guarded(() -> leases.current(lock))
+        .orElseThrow(() -> new LockNotHeldException(lock));
   }
 }

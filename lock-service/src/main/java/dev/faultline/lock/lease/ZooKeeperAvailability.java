@@ -2,6 +2,7 @@ package dev.faultline.lock.lease;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.KeeperException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,28 @@ public class ZooKeeperAvailability {
     ConnectionState current = state;
     if (current != ConnectionState.CONNECTED && current != ConnectionState.RECONNECTED) {
       throw new LockServiceUnavailableException("session " + current.name().toLowerCase());
+    }
+  }
+
+  /** A ZooKeeper step that may not finish, or whose outcome may be unknown. */
+  @FunctionalInterface
+  public interface Step<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs {@code step} only while the session is known good, and turns ZooKeeper's "outcome unknown"
+   * (connection loss, an expired session, a timeout) into {@link LockServiceUnavailableException}:
+   * the client retries the same request, which is safe.
+   */
+  public <T> T guarded(Step<T> step) throws Exception {
+    require();
+    try {
+      return step.run();
+    } catch (KeeperException.ConnectionLossException
+        | KeeperException.SessionExpiredException
+        | KeeperException.OperationTimeoutException e) {
+      throw new LockServiceUnavailableException(e.code().name().toLowerCase());
     }
   }
 }

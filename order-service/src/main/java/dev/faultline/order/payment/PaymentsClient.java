@@ -1,10 +1,10 @@
 package dev.faultline.order.payment;
 
-import dev.faultline.order.order.Order;
+import dev.faultline.order.orders.Order;
 import dev.faultline.order.saga.SagaProperties;
 import dev.faultline.shard.ShardClient;
-import dev.faultline.web.calls.ServiceIdentity;
-import dev.faultline.web.calls.ServiceInstances;
+import dev.faultline.web.outbound.ServiceIdentity;
+import dev.faultline.web.outbound.ServiceInstances;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -1,6 +1,6 @@
 package dev.faultline.order.saga;
 
-import dev.faultline.order.order.OrderStatus;
+import dev.faultline.order.orders.OrderStatus;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 

@@ -1,12 +1,13 @@
 package dev.faultline.order.saga;
 
-import dev.faultline.order.order.OrderIds;
-import dev.faultline.order.order.OrderRejections;
-import dev.faultline.order.order.Orders;
+import dev.faultline.order.orders.OrderIds;
+import dev.faultline.order.orders.OrderRejections;
+import dev.faultline.order.orders.Orders;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
 import dev.faultline.web.problem.Rejection;
+import dev.faultline.web.problem.Rejections;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.Comparator;
@@ -77,7 +78,7 @@ class SagaAdminController {
 
   private static void requireAdmin(Caller caller) {
     if (!caller.isAdmin()) {
-      throw new OrderRejections.NotYourOrder("the saga admin endpoints are for operators");
+      throw new Rejections.Forbidden("the saga admin endpoints are for operators");
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.faultline.order.saga;
 
-import dev.faultline.order.order.OrderStatus;
+import dev.faultline.order.orders.OrderStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,9 +1,9 @@
 package dev.faultline.order.saga;
 
 import dev.faultline.failpoints.Failpoints;
-import dev.faultline.order.order.Order;
-import dev.faultline.order.order.OrderStatus;
-import dev.faultline.order.order.Orders;
+import dev.faultline.order.orders.Order;
+import dev.faultline.order.orders.OrderStatus;
+import dev.faultline.order.orders.Orders;
 import dev.faultline.order.payment.PaymentOutcome;
 import dev.faultline.order.payment.PaymentsClient;
 import dev.faultline.shard.ShardClient;

@@ -1,6 +1,6 @@
 package dev.faultline.order.saga;
 
-import dev.faultline.order.order.OrderStatus;
+import dev.faultline.order.orders.OrderStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,15 +1,15 @@
 package dev.faultline.order.saga;
 
-import static dev.faultline.order.order.OrderStatus.CANCELLED;
-import static dev.faultline.order.order.OrderStatus.CONFIRMED;
-import static dev.faultline.order.order.OrderStatus.PAID;
-import static dev.faultline.order.order.OrderStatus.PENDING;
-import static dev.faultline.order.order.OrderStatus.REFUNDING;
-import static dev.faultline.order.order.OrderStatus.REJECTED;
+import static dev.faultline.order.orders.OrderStatus.CANCELLED;
+import static dev.faultline.order.orders.OrderStatus.CONFIRMED;
+import static dev.faultline.order.orders.OrderStatus.PAID;
+import static dev.faultline.order.orders.OrderStatus.PENDING;
+import static dev.faultline.order.orders.OrderStatus.REFUNDING;
+import static dev.faultline.order.orders.OrderStatus.REJECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.faultline.order.order.OrderStatus;
+import dev.faultline.order.orders.OrderStatus;
 import dev.faultline.order.saga.OrderSaga.Event;
 import dev.faultline.order.saga.OrderSaga.Step;
 import java.util.ArrayList;

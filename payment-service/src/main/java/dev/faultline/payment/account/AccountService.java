@@ -12,6 +12,7 @@ import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
 import dev.faultline.web.problem.Rejection;
+import dev.faultline.web.problem.Rejections;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,7 +57,7 @@ public class AccountService {
    */
   public Outcome open(IdempotentRequest request, OpenAccount body, Caller caller) {
     if (!caller.mayActFor(body.ownerId())) {
-      throw new AccountRejections.NotForYou("a customer may open accounts only for themselves");
+      throw new Rejections.Forbidden("a customer may open accounts only for themselves");
     }
     String id = accountId(request);
     return idempotency.execute(
@@ -99,7 +100,7 @@ public class AccountService {
     Account account =
         accounts.find(id).orElseThrow(() -> new AccountRejections.AccountNotFound(id));
     if (!caller.mayActFor(account.ownerId())) {
-      throw new AccountRejections.NotYourAccount(id);
+      throw new Rejections.Forbidden("account " + id + " belongs to another customer");
     }
     return account;
   }
@@ -116,7 +117,7 @@ public class AccountService {
                   .find(db, id, false)
                   .orElseThrow(() -> new AccountRejections.AccountNotFound(id));
           if (!caller.mayActFor(account.ownerId())) {
-            throw new AccountRejections.NotYourAccount(id);
+            throw new Rejections.Forbidden("account " + id + " belongs to another customer");
           }
           return new Statement(id, account.balanceCents(), ledger.entries(db, id, limit));
         });
@@ -137,7 +138,7 @@ public class AccountService {
       Rejection refusal =
           found.isEmpty()
               ? new AccountRejections.AccountNotFound(id)
-              : new AccountRejections.NotYourAccount(id);
+              : new Rejections.Forbidden("account " + id + " belongs to another customer");
       return idempotency.execute(
           shard,
           request,
@@ -154,7 +155,7 @@ public class AccountService {
                 db -> {
                   Account before = accounts.find(db, id, true).orElseThrow();
                   if (ifMatch != null && !ifMatch.equals(before.etag())) {
-                    throw new AccountRejections.StaleRevision(id, ifMatch, before.revision());
+                    throw new Rejections.StaleRevision("account", id, ifMatch, before.revision());
                   }
                   Account after = accounts.move(db, id, body.amountCents(), token);
                   ledger.post(

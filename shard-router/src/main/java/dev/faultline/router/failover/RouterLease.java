@@ -4,7 +4,7 @@ import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockClientException;
 import dev.faultline.lock.client.LockHandle;
 import dev.faultline.router.RouterProperties;
-import dev.faultline.web.calls.ServiceInstances;
+import dev.faultline.web.outbound.ServiceInstances;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.faultline.e2e;
 
 import static dev.faultline.e2e.GatewayCalls.JSON;
-import static dev.faultline.e2e.GatewayCalls.assertProblem;
+import static dev.faultline.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.cluster.compose.ComposeProject;

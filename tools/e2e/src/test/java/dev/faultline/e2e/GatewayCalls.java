@@ -141,14 +141,4 @@ final class GatewayCalls {
         + cents
         + "}]}";
   }
-
-  /** An RFC 9457 problem of the suite's kind {@code slug}, with its trace ID. */
-  static void assertProblem(HttpResponse<String> response, String slug) throws Exception {
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-    JsonNode problem = JSON.readTree(response.body());
-    assertThat(problem.get("type").asString()).isEqualTo("urn:faultline:problem:" + slug);
-    assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
-    assertThat(problem.has("title") && problem.has("detail") && problem.has("traceId")).isTrue();
-  }
 }

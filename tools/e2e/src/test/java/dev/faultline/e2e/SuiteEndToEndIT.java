@@ -20,6 +20,7 @@ import dev.faultline.monitoring.slo.Generated;
 import dev.faultline.monitoring.slo.RuleFile;
 import dev.faultline.monitoring.slo.Slo;
 import dev.faultline.monitoring.slo.SloFile;
+import dev.faultline.testing.ProblemAssert;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ class SuiteEndToEndIT {
             "/api/shards")) {
       HttpResponse<String> response = gateway.get(path, null);
       assertThat(response.statusCode()).as(path).isEqualTo(401);
-      GatewayCalls.assertProblem(response, "unauthorized");
+      ProblemAssert.assertProblem(response, "unauthorized");
       assertThat(response.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
@@ -127,17 +128,17 @@ class SuiteEndToEndIT {
     // 404s whose problem type only the service itself produces: the request got there.
     HttpResponse<String> order = gateway.get(MISSING_ORDER, customerToken);
     assertThat(order.statusCode()).isEqualTo(404);
-    GatewayCalls.assertProblem(order, "order-not-found");
+    ProblemAssert.assertProblem(order, "order-not-found");
     assertThat(JSON.readTree(order.body()).get("traceId").asString())
         .isEqualTo(order.headers().firstValue("X-Trace-Id").orElseThrow());
 
     HttpResponse<String> account = gateway.get("/api/accounts/acc-1", customerToken);
     assertThat(account.statusCode()).isEqualTo(404);
-    GatewayCalls.assertProblem(account, "account-not-found");
+    ProblemAssert.assertProblem(account, "account-not-found");
 
     HttpResponse<String> lock = gateway.get("/api/locks/demo", customerToken);
     assertThat(lock.statusCode()).isEqualTo(404);
-    GatewayCalls.assertProblem(lock, "lock-not-held");
+    ProblemAssert.assertProblem(lock, "lock-not-held");
 
     HttpResponse<String> shards = gateway.get("/api/shards", customerToken);
     assertThat(shards.statusCode()).isEqualTo(200);
@@ -147,7 +148,7 @@ class SuiteEndToEndIT {
 
     HttpResponse<String> badId = gateway.get("/api/orders/not-an-id", customerToken);
     assertThat(badId.statusCode()).isEqualTo(400);
-    GatewayCalls.assertProblem(badId, "bad-request");
+    ProblemAssert.assertProblem(badId, "bad-request");
   }
 
   @Test
@@ -155,11 +156,11 @@ class SuiteEndToEndIT {
   void shardAdministrationNeedsTheAdminRole() throws Exception {
     HttpResponse<String> customer = gateway.post("/api/shards/0/failover", customerToken);
     assertThat(customer.statusCode()).isEqualTo(403);
-    GatewayCalls.assertProblem(customer, "forbidden");
+    ProblemAssert.assertProblem(customer, "forbidden");
     // The admin gets past the gateway and the router answers (no such shard).
     HttpResponse<String> admin = gateway.post("/api/shards/9/failover", adminToken);
     assertThat(admin.statusCode()).isEqualTo(404);
-    GatewayCalls.assertProblem(admin, "shard-not-found");
+    ProblemAssert.assertProblem(admin, "shard-not-found");
   }
 
   @Test
@@ -171,7 +172,7 @@ class SuiteEndToEndIT {
 
     HttpResponse<String> missing = gateway.post("/api/orders", customerToken, body, null);
     assertThat(missing.statusCode()).isEqualTo(400);
-    GatewayCalls.assertProblem(missing, "idempotency-key-missing");
+    ProblemAssert.assertProblem(missing, "idempotency-key-missing");
 
     List<Callable<HttpResponse<String>>> duplicates = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -185,7 +186,7 @@ class SuiteEndToEndIT {
         HttpResponse<String> response = f.get();
         statuses.add(response.statusCode());
         if (response.statusCode() == 409) {
-          GatewayCalls.assertProblem(response, "idempotency-key-in-use");
+          ProblemAssert.assertProblem(response, "idempotency-key-in-use");
         } else {
           ids.add(JSON.readTree(response.body()).get("id").asString());
           if (response.headers().firstValue("Idempotent-Replayed").isEmpty()) {
@@ -206,7 +207,7 @@ class SuiteEndToEndIT {
         gateway.post(
             "/api/orders", customerToken, GatewayCalls.orderBody("alice", account, 1_501), key);
     assertThat(reused.statusCode()).isEqualTo(422);
-    GatewayCalls.assertProblem(reused, "idempotency-key-reused");
+    ProblemAssert.assertProblem(reused, "idempotency-key-reused");
     assertThat(JSON.readTree(gateway.get("/api/orders?customerId=alice", customerToken).body()))
         .hasSize(1);
   }
@@ -379,7 +380,7 @@ class SuiteEndToEndIT {
         gateway.awaitStatus("/api/accounts/" + account, customerToken, 404, Duration.ofSeconds(30));
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf("after kill pg-shard-0-primary: shard 0 served again in %.1f s%n", seconds);
-    GatewayCalls.assertProblem(read, "account-not-found");
+    ProblemAssert.assertProblem(read, "account-not-found");
     JsonNode after = JSON.readTree(gateway.get("/api/shards", customerToken).body());
     assertThat(after.get("epoch").asLong()).isGreaterThan(before.get("epoch").asLong());
     assertThat(after.get("shards").get(0).get("primary").asString()).isEqualTo(replica);

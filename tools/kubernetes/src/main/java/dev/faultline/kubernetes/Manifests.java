@@ -1,15 +1,14 @@
 package dev.faultline.kubernetes;
 
+import dev.faultline.cluster.process.Commands;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -66,41 +65,14 @@ public record Manifests(List<KObject> objects) {
 
   private static String kustomize(Path dir) throws IOException {
     List<String> command = List.of("kubectl", "kustomize", dir.toString());
-    Process process;
     try {
-      process = new ProcessBuilder(command).start();
+      return Commands.output(command, Duration.ofMinutes(2), UnaryOperator.identity());
     } catch (IOException e) {
-      throw new IOException(
-          "kubectl (with its built-in kustomize) is needed to render k8s/: " + e.getMessage(), e);
-    }
-    CompletableFuture<byte[]> out =
-        CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-    CompletableFuture<byte[]> err =
-        CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-    try {
-      if (!process.waitFor(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " took over 2 minutes");
+      if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
+        throw new IOException(
+            "kubectl (with its built-in kustomize) is needed to render k8s/: " + e.getMessage(), e);
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(
-          String.join(" ", command)
-              + " failed: "
-              + new String(err.join(), StandardCharsets.UTF_8).trim());
-    }
-    return new String(out.join(), StandardCharsets.UTF_8);
-  }
-
-  private static byte[] readAll(java.io.InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return new byte[0];
+      throw e;
     }
   }
 }

@@ -9,12 +9,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Idempotency keys for a service that owns data on the shards: the table (migrated into the
- * service's schema on every shard), the executor, the 400/409/422 problems and the reaper.
+ * service's schema on every shard), the executor and the reaper. Its refusals (400, 409, 422) are
+ * {@code Rejection}s, answered by service-web's one advice.
  */
 @AutoConfiguration(
     afterName = {
@@ -22,7 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
       "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration"
     })
 @EnableConfigurationProperties(IdempotencyProperties.class)
-@Import(IdempotencyProblems.class)
 public class IdempotencyAutoConfiguration {
 
   @Bean

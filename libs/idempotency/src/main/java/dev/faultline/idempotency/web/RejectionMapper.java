@@ -1,5 +1,7 @@
 package dev.faultline.idempotency.web;
 
+import dev.faultline.idempotency.IdempotencyConflictException;
+import dev.faultline.idempotency.IdempotencyKeyException;
 import dev.faultline.web.problem.Problems;
 import dev.faultline.web.problem.Rejection;
 import java.util.Optional;
@@ -15,10 +17,17 @@ import org.springframework.http.ProblemDetail;
 public interface RejectionMapper {
   Optional<ProblemDetail> problemFor(RuntimeException rejection);
 
-  /** The default: every {@link Rejection} that is the client's fault (4xx). */
+  /**
+   * The default: every {@link Rejection} that is the client's fault (4xx), except the idempotency
+   * refusals themselves: a key in use or reused answers this one request and is never the stored
+   * outcome of the operation the key names.
+   */
   RejectionMapper CLIENT_ERRORS =
       e ->
-          e instanceof Rejection r && r.status() < 500
+          e instanceof Rejection r
+                  && r.status() < 500
+                  && !(r instanceof IdempotencyConflictException)
+                  && !(r instanceof IdempotencyKeyException)
               ? Optional.of(Problems.of(r))
               : Optional.empty();
 }

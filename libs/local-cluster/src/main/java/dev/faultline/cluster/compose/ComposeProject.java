@@ -1,9 +1,9 @@
 package dev.faultline.cluster.compose;
 
 import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.cluster.process.Commands;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -291,45 +290,7 @@ public final class ComposeProject implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add("docker");
     command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-    process.getOutputStream().close();
-    CompletableFuture<String> out = drain(process.getInputStream());
-    CompletableFuture<String> err = drain(process.getErrorStream());
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IOException("docker " + String.join(" ", args) + " took over " + timeout);
-      }
-      if (process.exitValue() != 0) {
-        throw new IOException(
-            "docker "
-                + String.join(" ", args)
-                + " exited "
-                + process.exitValue()
-                + ": "
-                + err.join().trim());
-      }
-      return out.join();
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-  }
-
-  private static CompletableFuture<String> drain(java.io.InputStream in) {
-    CompletableFuture<String> text = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-              } catch (IOException e) {
-                text.complete("");
-              }
-            });
-    return text;
+    return Commands.output(command, timeout, UnaryOperator.identity());
   }
 
   /** True when a Docker engine answers this machine's {@code docker} CLI. */

@@ -1,16 +1,14 @@
 package dev.faultline.cluster.kubernetes;
 
 import dev.faultline.cluster.compose.ExecTunnel;
+import dev.faultline.cluster.process.Commands;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -160,31 +158,7 @@ public final class Kubectl {
 
   /** Real processes: {@code kubectl} on this machine's PATH. */
   public static Runner processes() {
-    return (command, timeout) -> {
-      Process process = new ProcessBuilder(command).start();
-      CompletableFuture<byte[]> stdout =
-          CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-      CompletableFuture<byte[]> stderr =
-          CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      try {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly();
-          throw new IOException(String.join(" ", command) + " took over " + timeout);
-        }
-        String out = new String(stdout.join(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-          throw new IOException(
-              String.join(" ", command)
-                  + " failed: "
-                  + message(new String(stderr.join(), StandardCharsets.UTF_8)));
-        }
-        return out;
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted: " + String.join(" ", command), e);
-      }
-    };
+    return (command, timeout) -> Commands.output(command, timeout, Kubectl::message);
   }
 
   /**
@@ -199,13 +173,5 @@ public final class Kubectl {
             .filter(line -> !line.isBlank())
             .collect(java.util.stream.Collectors.joining("; "));
     return kept.isEmpty() ? stderr.trim() : kept;
-  }
-
-  private static byte[] readAll(java.io.InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      return new byte[0];
-    }
   }
 }

@@ -21,17 +21,7 @@ public final class Commands {
     builder.environment().putAll(env);
     Process process = builder.start();
     try {
-      // Read on another thread: a chatty command must not block on a full pipe before exiting.
-      var output = new java.util.concurrent.CompletableFuture<String>();
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  output.complete(new String(process.getInputStream().readAllBytes()));
-                } catch (IOException e) {
-                  output.complete("<output unreadable: " + e + ">");
-                }
-              });
+      var output = drain(process.getInputStream());
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new IOException("timed out after " + timeout + ": " + String.join(" ", command));
@@ -55,5 +45,50 @@ public final class Commands {
           String.join(" ", command) + " exited " + result.exitCode() + ":\n" + result.output());
     }
     return result.output();
+  }
+
+  /**
+   * Runs a command with its input closed, keeping its two streams apart: its standard output when
+   * it exits 0, else an IOException that names the command and carries its error output, as {@code
+   * errors} trims it (a CLI's own message, without its log lines).
+   */
+  public static String output(
+      List<String> command, Duration timeout, java.util.function.UnaryOperator<String> errors)
+      throws IOException {
+    Process process = new ProcessBuilder(command).start();
+    process.getOutputStream().close();
+    var stdout = drain(process.getInputStream());
+    var stderr = drain(process.getErrorStream());
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", command) + " took over " + timeout);
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException(
+            String.join(" ", command) + " failed: " + errors.apply(stderr.join().trim()));
+      }
+      return stdout.join();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + String.join(" ", command), e);
+    }
+  }
+
+  private static java.util.concurrent.CompletableFuture<String> drain(java.io.InputStream in) {
+    // Read on its own thread: a command must not block on a full pipe before it exits.
+    var text = new java.util.concurrent.CompletableFuture<String>();
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (in) {
+                text.complete(
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+              } catch (IOException e) {
+                text.complete("<unreadable: " + e + ">");
+              }
+            });
+    return text;
   }
 }

@@ -1,6 +1,6 @@
 package dev.faultline.web.problem;
 
-import java.net.URI;
+import dev.faultline.problem.ProblemTypes;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -11,13 +11,11 @@ import org.springframework.http.ProblemDetail;
  * the request's trace ID, so a user can hand an operator one string that finds every log line.
  */
 public final class Problems {
-  public static final String TYPE_PREFIX = "urn:faultline:problem:";
-
   private Problems() {}
 
   public static ProblemDetail of(HttpStatusCode status, String slug, String title, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setType(URI.create(TYPE_PREFIX + slug));
+    problem.setType(ProblemTypes.of(slug));
     problem.setTitle(title);
     return withTrace(problem);
   }
@@ -39,29 +37,12 @@ public final class Problems {
       problem.setProperty("traceId", traceId);
     }
     if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
-      problem.setType(URI.create(TYPE_PREFIX + slugFor(problem.getStatus())));
+      problem.setType(ProblemTypes.of(slugFor(problem.getStatus())));
     }
     return problem;
   }
 
   static String slugFor(int status) {
-    return switch (status) {
-      case 400 -> "bad-request";
-      case 401 -> "unauthorized";
-      case 403 -> "forbidden";
-      case 404 -> "not-found";
-      case 405 -> "method-not-allowed";
-      case 406 -> "not-acceptable";
-      case 409 -> "conflict";
-      case 412 -> "precondition-failed";
-      case 413 -> "content-too-large";
-      case 415 -> "unsupported-media-type";
-      case 422 -> "unprocessable-content";
-      case 428 -> "precondition-required";
-      case 429 -> "too-many-requests";
-      case 503 -> "service-unavailable";
-      case 504 -> "gateway-timeout";
-      default -> status >= 500 ? "internal-error" : "http-" + status;
-    };
+    return ProblemTypes.slugFor(status);
   }
 }

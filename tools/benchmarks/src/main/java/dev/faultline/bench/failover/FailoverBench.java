@@ -2,8 +2,8 @@ package dev.faultline.bench.failover;
 
 import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
-import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.shard.ShardsProperties;
@@ -11,8 +11,6 @@ import dev.faultline.shard.topology.ShardInfo;
 import dev.faultline.shard.topology.TopologyStore;
 import dev.faultline.shard.topology.TopologyWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -76,7 +73,8 @@ public final class FailoverBench {
                   .start()) {
         ShardInfo before = topology.topology().shard(shard).orElseThrow();
         long epochBefore = topology.topology().epoch();
-        String victim = "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, suite.ports());
+        String victim =
+            "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, suite.ports());
         long pid = pidOf(suite, victim);
         System.out.printf(
             Locale.ROOT,

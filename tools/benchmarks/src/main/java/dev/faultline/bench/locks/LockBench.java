@@ -1,7 +1,7 @@
 package dev.faultline.bench.locks;
 
-import dev.faultline.bench.Latencies;
 import dev.faultline.bench.Bench;
+import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;

@@ -1,7 +1,7 @@
 package dev.faultline.bench.saga;
 
-import dev.faultline.bench.Latencies;
 import dev.faultline.bench.Bench;
+import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import java.net.http.HttpClient;
@@ -53,8 +53,7 @@ public final class SagaBench {
 
     List<Client> gateway = new ArrayList<>();
     List<Client> direct = new ArrayList<>();
-    PostgresCredentials credentials =
-        suite.credentials();
+    PostgresCredentials credentials = suite.credentials();
     List<String> primaries = primaries(suite, admin);
     for (int c = 0; c < clients; c++) {
       gateway.add(client(suite, admin, "bench-saga-" + run + "-g" + c, primaries, credentials));
@@ -385,7 +384,8 @@ public final class SagaBench {
   private static JsonNode route(RunningSuite suite, String admin, String key) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(suite.ports().gatewayUri().resolve("/api/shards/route?key=" + key))
+            HttpRequest.newBuilder(
+                    suite.ports().gatewayUri().resolve("/api/shards/route?key=" + key))
                 .header("Authorization", "Bearer " + admin)
                 .build(),
             HttpResponse.BodyHandlers.ofString());

@@ -41,6 +41,24 @@ public final class Checker {
 
   private Checker() {}
 
+  /** What a check proves, in a sentence, for the report. */
+  public static String describe(String check) {
+    return switch (check) {
+      case LOST ->
+          "every acknowledged order exists (databases and API); acknowledged cancels ended"
+              + " CANCELLED; acknowledged deposits are all in the ledger";
+      case MONEY ->
+          "per order, captured - refunded is the total if CONFIRMED, else 0; no deposit applied"
+              + " twice";
+      case LEDGER -> "the ledger sums to zero on every shard; every balance equals its entries";
+      case SAGAS -> "every saga is terminal within the bound after the faults stop";
+      case LOCKS ->
+          "fenced writes accepted in token order (drill register and account balances); no two"
+              + " clients held one lock at once";
+      default -> "";
+    };
+  }
+
   public static List<Violation> check(History history, Observed observed, Duration sagaBound) {
     List<Violation> violations = new ArrayList<>();
     acknowledgedOrders(history, observed, violations);

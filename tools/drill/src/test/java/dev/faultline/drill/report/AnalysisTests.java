@@ -2,6 +2,7 @@ package dev.faultline.drill.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Violation;
 import dev.faultline.drill.fault.FaultKind;
 import dev.faultline.drill.fault.FaultRunner;
@@ -126,6 +127,12 @@ class AnalysisTests {
     assertThat(DrillReport.verdict(DrillReport.byCheck(List.of()), a, 1, Path.of("r.html")))
         .startsWith("drill: PASS 5 checks, 0 violations; 1 ops (100.0% ok");
     assertThat(html).contains("order o-1 &lt;double&gt;").contains("order-service-1");
+    // Self-contained: the stylesheet is inlined, with its percentages intact, and what each
+    // check proves comes from the checks.
+    assertThat(html)
+        .contains(".fail{background:#dc2626}")
+        .contains("table{border-collapse:collapse;width:100%;")
+        .contains(Checker.describe(Checker.MONEY));
     // The SLO section: the burn per SLO, a chart of the one that burned, the alert and when.
     assertThat(html)
         .contains("place-order-availability", "8.0x", "no events", "SLOBurnRatePage", "still");

@@ -1,0 +1,256 @@
+package dev.faultline.order.orders;
+
+import dev.faultline.idempotency.Claim;
+import dev.faultline.idempotency.IdempotencyStore;
+import dev.faultline.idempotency.IdempotentRequest;
+import dev.faultline.idempotency.StoredResponse;
+import dev.faultline.idempotency.web.Idempotency;
+import dev.faultline.idempotency.web.Outcome;
+import dev.faultline.order.payment.AccountCheck;
+import dev.faultline.order.payment.PaymentsClient;
+import dev.faultline.order.saga.OrderSaga;
+import dev.faultline.order.saga.SagaProperties;
+import dev.faultline.order.saga.SagaRunner;
+import dev.faultline.order.saga.SagaStore;
+import dev.faultline.ring.Route;
+import dev.faultline.shard.ShardClient;
+import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.Rejection;
+import dev.faultline.web.problem.Rejections;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Service;
+
+/**
+ * Placing and cancelling orders.
+ *
+ * <p>Placing is a keyed request answered in two steps. First, one transaction on the customer's
+ * shard: the key's record (IN_PROGRESS, with the new order's ID as its recovery point), the PENDING
+ * order, its items and its saga. Then the saga runs inline for up to {@code respond-within}, and
+ * the answer (201 when the saga finished, else 202) is stored on the key. A retry while the first
+ * runs gets 409; after it, the stored answer; after a crash between the two steps (the key's lock
+ * ran out), an answer made from the order as it is then, while the recovery worker finishes its
+ * saga.
+ */
+@Service
+public class OrderService implements DisposableBean {
+  static final long MAX_TOTAL_CENTS = 1_000_000_000_000L;
+
+  private final ShardClient shards;
+  private final Orders orders;
+  private final SagaStore sagas;
+  private final SagaRunner runner;
+  private final PaymentsClient payments;
+  private final Idempotency idempotency;
+  private final SagaProperties properties;
+  private final ExecutorService compensations = Executors.newVirtualThreadPerTaskExecutor();
+
+  OrderService(
+      ShardClient shards,
+      Orders orders,
+      SagaStore sagas,
+      SagaRunner runner,
+      PaymentsClient payments,
+      Idempotency idempotency,
+      SagaProperties properties) {
+    this.shards = shards;
+    this.orders = orders;
+    this.sagas = sagas;
+    this.runner = runner;
+    this.payments = payments;
+    this.idempotency = idempotency;
+    this.properties = properties;
+  }
+
+  public record NewOrder(
+      String customerId, String accountId, String currency, List<Order.Item> items) {}
+
+  public Outcome place(IdempotentRequest request, NewOrder body, Caller caller) {
+    if (!caller.mayActFor(body.customerId())) {
+      throw new Rejections.Forbidden("a customer places orders only for themselves");
+    }
+    long total = total(body.items());
+    Route route = shards.route(body.customerId());
+    Optional<Outcome> replay = idempotency.replayIfCompleted(route.shard(), request);
+    if (replay.isPresent()) {
+      return replay.get();
+    }
+    Optional<Rejection> refusal = checkAccount(body);
+    if (refusal.isPresent()) {
+      Rejection rejection = refusal.get();
+      return idempotency.execute(
+          route.shard(),
+          request,
+          db -> {
+            throw rejection;
+          });
+    }
+    Order order =
+        new Order(
+            OrderIds.next(route.slot()),
+            body.customerId(),
+            body.accountId(),
+            body.currency(),
+            total,
+            OrderStatus.PENDING,
+            1,
+            Instant.now(),
+            body.items(),
+            List.of());
+    IdempotencyStore keys = idempotency.store();
+    Started started =
+        shards.write(
+            route.shard(),
+            db ->
+                switch (keys.claim(db, request)) {
+                  case Claim.Replay(StoredResponse stored) ->
+                      new Started(null, idempotency.replayed(stored));
+                  case Claim.InProgress inProgress -> throw idempotency.inProgress();
+                  case Claim.Mismatch mismatch -> throw idempotency.mismatch();
+                  case Claim.Abandoned(String orderId) ->
+                      new Started(UUID.fromString(orderId), null);
+                  case Claim.Fresh fresh -> {
+                    orders.insert(db, order);
+                    sagas.create(db, order.id(), properties.inlineClaim());
+                    keys.inProgress(db, request, order.id().toString(), properties.inlineClaim());
+                    yield new Started(order.id(), null, true);
+                  }
+                });
+    if (started.replay() != null) {
+      return started.replay();
+    }
+    Order now =
+        started.fresh()
+            ? runner.drive(started.orderId(), 0, properties.respondWithin()).orElseThrow()
+            : orders.find(started.orderId()).orElseThrow();
+    StoredResponse response = render(now.status().isTerminal() ? 201 : 202, now);
+    boolean stored = shards.write(route.shard(), db -> keys.complete(db, request, response));
+    if (!stored) {
+      // A retry answered for us after our lock ran out: its answer is the one that stands.
+      return idempotency.replayIfCompleted(route.shard(), request).orElseThrow();
+    }
+    return new Outcome(response, false);
+  }
+
+  private record Started(@Nullable UUID orderId, @Nullable Outcome replay, boolean fresh) {
+    Started(@Nullable UUID orderId, @Nullable Outcome replay) {
+      this(orderId, replay, false);
+    }
+  }
+
+  /** The account must exist, belong to the order's customer and hold the order's currency. */
+  private Optional<Rejection> checkAccount(NewOrder body) {
+    return switch (payments.account(body.accountId())) {
+      case AccountCheck.Missing missing ->
+          Optional.of(new Rejections.UnknownAccount(body.accountId()));
+      case AccountCheck.Found found when !found.ownerId().equals(body.customerId()) ->
+          Optional.of(
+              new Rejections.Forbidden(
+                  "an order may charge only an account its customer owns, not "
+                      + body.accountId()));
+      case AccountCheck.Found found when !found.currency().equals(body.currency()) ->
+          Optional.of(new Rejections.CurrencyMismatch("order", found.currency(), body.currency()));
+      case AccountCheck.Found found -> Optional.empty();
+      case AccountCheck.Unavailable unavailable ->
+          throw new OrderRejections.PaymentsUnavailable(unavailable.reason());
+    };
+  }
+
+  static long total(List<Order.Item> items) {
+    try {
+      long total = 0;
+      for (Order.Item item : items) {
+        total = Math.addExact(total, Math.multiplyExact(item.unitPriceCents(), item.quantity()));
+      }
+      if (total < 1 || total > MAX_TOTAL_CENTS) {
+        throw new OrderRejections.TotalOutOfRange();
+      }
+      return total;
+    } catch (ArithmeticException e) {
+      throw new OrderRejections.TotalOutOfRange();
+    }
+  }
+
+  public Order get(UUID id, Caller caller) {
+    Order order = orders.find(id).orElseThrow(() -> new OrderRejections.OrderNotFound(id));
+    if (!caller.mayActFor(order.customerId())) {
+      throw new Rejections.Forbidden("order " + id + " belongs to another customer");
+    }
+    return order;
+  }
+
+  public List<Order> byCustomer(String customerId, int limit, Caller caller) {
+    if (!caller.mayActFor(customerId)) {
+      throw new Rejections.Forbidden("a customer may list only their own orders");
+    }
+    return orders.byCustomer(customerId, limit);
+  }
+
+  /**
+   * Starts the compensation: the order goes to REFUNDING (202) and its saga refunds the charge, or
+   * voids it if it has not landed. From REJECTED or CANCELLED there is nothing to cancel (409).
+   */
+  public Outcome cancel(
+      UUID id, IdempotentRequest request, @Nullable String ifMatch, Caller caller) {
+    if (!OrderIds.isOrderId(id)) {
+      throw new OrderRejections.OrderNotFound(id);
+    }
+    Outcome outcome =
+        idempotency.execute(
+            orders.shardOf(id),
+            request,
+            db -> {
+              Order order =
+                  orders
+                      .find(db, id, true)
+                      .orElseThrow(() -> new OrderRejections.OrderNotFound(id));
+              if (!caller.mayActFor(order.customerId())) {
+                throw new Rejections.Forbidden("order " + id + " belongs to another customer");
+              }
+              if (ifMatch != null && !ifMatch.equals(order.etag())) {
+                throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
+              }
+              if (order.status() != OrderStatus.REFUNDING) {
+                if (!OrderSaga.allows(order.status(), new OrderSaga.Event.CancelRequested())) {
+                  throw new OrderRejections.NotCancellable(id, order.status());
+                }
+                orders.transition(
+                    db,
+                    id,
+                    order.revision(),
+                    OrderStatus.REFUNDING,
+                    "cancel requested by " + caller.subject());
+                sagas.reopen(db, id);
+              }
+              return render(202, orders.find(db, id, false).orElseThrow());
+            });
+    if (!outcome.replayed() && outcome.response().status() == 202) {
+      // Start the refund now rather than at the worker's next poll; the worker covers a crash.
+      compensations.submit(() -> runner.drive(id, 0, properties.respondWithin()));
+    }
+    return outcome;
+  }
+
+  private StoredResponse render(int status, Order order) {
+    return idempotency
+        .responses()
+        .json(
+            status,
+            order,
+            Map.of(
+                HttpHeaders.LOCATION, "/api/orders/" + order.id(), HttpHeaders.ETAG, order.etag()));
+  }
+
+  @Override
+  public void destroy() {
+    compensations.shutdownNow();
+  }
+}

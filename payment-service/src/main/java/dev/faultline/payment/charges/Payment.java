@@ -1,0 +1,29 @@
+package dev.faultline.payment.charges;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** A payment as clients see it; {@code accountId} is null only for a VOIDED tombstone. */
+public record Payment(
+    String id,
+    String orderId,
+    @Nullable String accountId,
+    @Nullable String ownerId,
+    long amountCents,
+    @Nullable String currency,
+    PaymentStatus status,
+    @Nullable String declineReason,
+    long refundedCents,
+    long revision,
+    Instant createdAt) {
+
+  public boolean sameTermsAs(String accountId, long amountCents, String currency) {
+    return accountId.equals(this.accountId)
+        && amountCents == this.amountCents
+        && currency.equals(this.currency);
+  }
+
+  public long refundableCents() {
+    return status == PaymentStatus.CAPTURED ? amountCents - refundedCents : 0;
+  }
+}

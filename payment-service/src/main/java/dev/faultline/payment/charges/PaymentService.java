@@ -1,0 +1,262 @@
+package dev.faultline.payment.charges;
+
+import dev.faultline.failpoints.Failpoints;
+import dev.faultline.idempotency.IdempotentRequest;
+import dev.faultline.idempotency.StoredResponse;
+import dev.faultline.idempotency.web.Idempotency;
+import dev.faultline.idempotency.web.Outcome;
+import dev.faultline.payment.account.Account;
+import dev.faultline.payment.account.Accounts;
+import dev.faultline.payment.lease.AccountLeases;
+import dev.faultline.payment.ledger.Ledger;
+import dev.faultline.payment.ledger.MovementKind;
+import dev.faultline.shard.ShardClient;
+import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.Rejection;
+import dev.faultline.web.problem.Rejections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Charges and refunds: the saga's participant operations. A payment's ID is its operation ID
+ * ({@link PaymentIds}), so each is applied at most once whatever the retries; the key's record, the
+ * payment, the balance and the ledger entries commit in one transaction on the account's shard.
+ *
+ * <p>Rows are locked in one order, payment then account, so a charge and a refund of the same
+ * payment never deadlock.
+ */
+@Service
+public class PaymentService {
+  /** Where the crash tests stop the process: the charge committed, its answer not yet sent. */
+  public static final String CHARGE_COMMITTED = "payment.charge.committed";
+
+  /** Where tests delay a charge before it does anything (so its refund can overtake it). */
+  public static final String CHARGE_RECEIVED = "payment.charge.received";
+
+  private final ShardClient shards;
+  private final Payments payments;
+  private final Accounts accounts;
+  private final Ledger ledger;
+  private final AccountLeases leases;
+  private final Idempotency idempotency;
+
+  PaymentService(
+      ShardClient shards,
+      Payments payments,
+      Accounts accounts,
+      Ledger ledger,
+      AccountLeases leases,
+      Idempotency idempotency) {
+    this.shards = shards;
+    this.payments = payments;
+    this.accounts = accounts;
+    this.ledger = ledger;
+    this.leases = leases;
+    this.idempotency = idempotency;
+  }
+
+  /** A charge; {@code customerId} says whom an admin (the order saga) charges for. */
+  public record Charge(
+      String orderId,
+      String accountId,
+      long amountCents,
+      String currency,
+      @Nullable String customerId) {}
+
+  public Outcome charge(IdempotentRequest request, Charge charge, Caller caller) {
+    Failpoints.hit(CHARGE_RECEIVED);
+    if (!caller.isAdmin()
+        && charge.customerId() != null
+        && !caller.mayActFor(charge.customerId())) {
+      throw new Rejections.Forbidden("a customer pays only for themselves");
+    }
+    int slot = shards.route(charge.accountId()).slot();
+    int shard = shards.shardOfSlot(slot);
+    String id = PaymentIds.of(slot, charge.orderId());
+    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    if (replay.isPresent()) {
+      return replay.get();
+    }
+    // Who must own the account: the caller, or whom an admin names (nobody: any account).
+    @Nullable String payer = caller.isAdmin() ? charge.customerId() : caller.subject();
+    Optional<Account> account = accounts.find(charge.accountId());
+    Optional<Rejection> refusal =
+        account.isEmpty()
+            ? Optional.of(new Rejections.UnknownAccount(charge.accountId()))
+            : payer != null && !payer.equals(account.get().ownerId())
+                ? Optional.of(
+                    new Rejections.Forbidden(
+                        "account " + charge.accountId() + " belongs to another customer"))
+                : !account.get().currency().equals(charge.currency())
+                    ? Optional.of(
+                        new Rejections.CurrencyMismatch(
+                            "payment", account.get().currency(), charge.currency()))
+                    : Optional.empty();
+    if (refusal.isPresent()) {
+      return refuse(shard, request, refusal.get());
+    }
+    Outcome outcome =
+        leases.withLease(
+            charge.accountId(),
+            token ->
+                idempotency.execute(
+                    shard, request, db -> capture(db, id, charge, account.get().ownerId(), token)));
+    if (!outcome.replayed()) {
+      Failpoints.hit(CHARGE_COMMITTED);
+    }
+    return outcome;
+  }
+
+  private StoredResponse capture(
+      JdbcClient db, String id, Charge charge, String ownerId, long token) {
+    // The payment row first (inserted, or locked if it exists), then the account: the lock order
+    // refunds use too.
+    boolean fresh =
+        payments.insert(
+            db,
+            id,
+            charge.orderId(),
+            charge.accountId(),
+            ownerId,
+            charge.amountCents(),
+            charge.currency(),
+            PaymentStatus.DECLINED,
+            "PENDING_DECISION");
+    if (!fresh) {
+      Payment existing = payments.find(db, id, true).orElseThrow();
+      if (existing.status() == PaymentStatus.VOIDED) {
+        throw new PaymentRejections.PaymentVoided(id);
+      }
+      if (!existing.sameTermsAs(charge.accountId(), charge.amountCents(), charge.currency())) {
+        throw new PaymentRejections.PaymentConflict(id);
+      }
+      return paymentResponse(200, existing);
+    }
+    Account locked = accounts.find(db, charge.accountId(), true).orElseThrow();
+    if (locked.balanceCents() < charge.amountCents()) {
+      db.sql("update payments set decline_reason = 'INSUFFICIENT_FUNDS' where id = ?")
+          .param(id)
+          .update();
+    } else {
+      accounts.move(db, charge.accountId(), -charge.amountCents(), token);
+      ledger.post(db, id, MovementKind.CHARGE, charge.accountId(), -charge.amountCents(), token);
+      db.sql("update payments set status = 'CAPTURED', decline_reason = null where id = ?")
+          .param(id)
+          .update();
+    }
+    return paymentResponse(201, payments.find(db, id, false).orElseThrow());
+  }
+
+  public Payment get(String id, Caller caller) {
+    Payment payment =
+        PaymentIds.parse(id)
+            .flatMap(parsed -> payments.find(shards.shardOfSlot(parsed.slot()), id))
+            .orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
+    if (!caller.isAdmin() && !caller.subject().equals(payment.ownerId())) {
+      throw new PaymentRejections.PaymentNotFound(id);
+    }
+    return payment;
+  }
+
+  /** What a refund did: how much it moved, and the payment afterwards. */
+  public record Refund(String id, String paymentId, long amountCents, Payment payment) {}
+
+  /**
+   * Refunds {@code amountCents} (everything refundable when null). A refund of nothing succeeds as
+   * a no-op (empty compensation); a refund for a payment that never arrived leaves a VOIDED
+   * tombstone so the charge fails if it arrives later (no hanging).
+   */
+  public Outcome refund(
+      String id, IdempotentRequest request, @Nullable Long amountCents, Caller caller) {
+    if (!caller.isAdmin()) {
+      throw new Rejections.Forbidden(
+          "refunds are issued by the order saga (cancel the order) or an operator");
+    }
+    PaymentIds.Parsed parsed =
+        PaymentIds.parse(id).orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
+    int shard = shards.shardOfSlot(parsed.slot());
+    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    if (replay.isPresent()) {
+      return replay.get();
+    }
+    Optional<Payment> found = payments.find(shard, id);
+    if (found.isEmpty() || found.get().refundableCents() == 0) {
+      // Nothing to move: no lease needed.
+      return idempotency.execute(
+          shard, request, db -> refundWithoutMoney(db, id, parsed.orderId(), amountCents));
+    }
+    String accountId = found.get().accountId();
+    return leases.withLease(
+        accountId,
+        token ->
+            idempotency.execute(
+                shard,
+                request,
+                db -> {
+                  Payment payment = payments.find(db, id, true).orElseThrow();
+                  long refundable = payment.refundableCents();
+                  long amount = amountCents == null ? refundable : amountCents;
+                  if (amount > refundable) {
+                    throw new PaymentRejections.RefundExceedsCharge(id, amount, refundable);
+                  }
+                  String refundId = "ref_" + UUID.randomUUID();
+                  if (amount > 0) {
+                    accounts.move(db, accountId, amount, token);
+                    ledger.post(db, refundId, MovementKind.REFUND, accountId, amount, token);
+                    payment = payments.refunded(db, id, amount);
+                  }
+                  payments.recordRefund(db, refundId, id, amount);
+                  return refundResponse(new Refund(refundId, id, amount, payment));
+                }));
+  }
+
+  private StoredResponse refundWithoutMoney(
+      JdbcClient db, String id, String orderId, @Nullable Long amountCents) {
+    boolean tombstone =
+        payments.insert(db, id, orderId, null, null, 0, null, PaymentStatus.VOIDED, null);
+    Payment payment = payments.find(db, id, true).orElseThrow();
+    if (!tombstone && payment.refundableCents() > 0) {
+      // The charge committed since we looked: this refund needs the lease after all.
+      throw new PaymentRejections.RaceWithCharge(id);
+    }
+    if (amountCents != null && amountCents > 0) {
+      throw new PaymentRejections.RefundExceedsCharge(id, amountCents, 0);
+    }
+    String refundId = "ref_" + UUID.randomUUID();
+    payments.recordRefund(db, refundId, id, 0);
+    return refundResponse(new Refund(refundId, id, 0, payment));
+  }
+
+  private StoredResponse paymentResponse(int status, Payment payment) {
+    return idempotency
+        .responses()
+        .json(
+            status,
+            payment,
+            Map.of(
+                HttpHeaders.LOCATION,
+                "/api/payments/" + payment.id(),
+                HttpHeaders.ETAG,
+                "\"" + payment.revision() + "\""));
+  }
+
+  private StoredResponse refundResponse(Refund refund) {
+    return idempotency
+        .responses()
+        .json(201, refund, Map.of(HttpHeaders.LOCATION, "/api/payments/" + refund.paymentId()));
+  }
+
+  private Outcome refuse(int shard, IdempotentRequest request, Rejection refusal) {
+    return idempotency.execute(
+        shard,
+        request,
+        db -> {
+          throw refusal;
+        });
+  }
+}

@@ -1,0 +1,99 @@
+package dev.faultline.payment.charges;
+
+import dev.faultline.shard.Freshness;
+import dev.faultline.shard.ShardClient;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Payment rows on the account's shard. */
+@Repository
+class Payments {
+  private static final String COLUMNS =
+      "id, order_id, account_id, owner_id, amount_cents, currency, status, decline_reason,"
+          + " refunded_cents, revision, created_at";
+
+  private final ShardClient shards;
+
+  Payments(ShardClient shards) {
+    this.shards = shards;
+  }
+
+  Optional<Payment> find(int shard, String id) {
+    return shards.read(shard, Freshness.LATEST, db -> find(db, id, false));
+  }
+
+  Optional<Payment> find(JdbcClient db, String id, boolean forUpdate) {
+    return db.sql(
+            "select " + COLUMNS + " from payments where id = ?" + (forUpdate ? " for update" : ""))
+        .param(id)
+        .query((rs, n) -> payment(rs))
+        .optional();
+  }
+
+  /**
+   * Inserts the payment unless its ID exists; false when it did (a concurrent insert is waited for:
+   * the unique index makes the second insert wait for the first transaction).
+   */
+  boolean insert(
+      JdbcClient db,
+      String id,
+      String orderId,
+      @Nullable String accountId,
+      @Nullable String ownerId,
+      long amountCents,
+      @Nullable String currency,
+      PaymentStatus status,
+      @Nullable String declineReason) {
+    return db.sql(
+                "insert into payments (id, order_id, account_id, owner_id, amount_cents, currency,"
+                    + " status, decline_reason) values (?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " on conflict (id) do nothing")
+            .params(
+                id,
+                orderId,
+                accountId,
+                ownerId,
+                amountCents,
+                currency,
+                status.name(),
+                declineReason)
+            .update()
+        == 1;
+  }
+
+  Payment refunded(JdbcClient db, String id, long amountCents) {
+    db.sql(
+            "update payments set refunded_cents = refunded_cents + :amount,"
+                + " status = case when refunded_cents + :amount = amount_cents then 'REFUNDED'"
+                + " else status end, revision = revision + 1, updated_at = now() where id = :id")
+        .param("amount", amountCents)
+        .param("id", id)
+        .update();
+    return find(db, id, false).orElseThrow();
+  }
+
+  void recordRefund(JdbcClient db, String refundId, String paymentId, long amountCents) {
+    db.sql("insert into refunds (id, payment_id, amount_cents) values (?, ?, ?)")
+        .params(refundId, paymentId, amountCents)
+        .update();
+  }
+
+  private static Payment payment(ResultSet rs) throws SQLException {
+    return new Payment(
+        rs.getString("id"),
+        rs.getString("order_id"),
+        rs.getString("account_id"),
+        rs.getString("owner_id"),
+        rs.getLong("amount_cents"),
+        rs.getString("currency"),
+        PaymentStatus.valueOf(rs.getString("status")),
+        rs.getString("decline_reason"),
+        rs.getLong("refunded_cents"),
+        rs.getLong("revision"),
+        rs.getTimestamp("created_at").toInstant());
+  }
+}
