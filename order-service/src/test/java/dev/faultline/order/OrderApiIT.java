@@ -3,6 +3,7 @@ package dev.faultline.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.faultline.contract.PaymentIds;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
@@ -381,7 +382,7 @@ class OrderApiIT {
 
   private JsonNode payment(JsonNode order) {
     int slot = shards.route(order.get("accountId").asString()).slot();
-    String id = "pay_" + String.format("%04x", slot) + "_" + order.get("id").asString();
+    String id = PaymentIds.of(slot, order.get("id").asString());
     return JSON.readTree(payments.get("/api/payments/" + id, ADMIN).body());
   }
 

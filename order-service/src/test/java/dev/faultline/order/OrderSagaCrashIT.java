@@ -162,9 +162,7 @@ class OrderSagaCrashIT {
   void aChargeSlowerThanTheStepTimeoutIsRetriedAndAppliedOnce() throws Exception {
     arm(payments, "payment.charge.committed=sleep:4500");
 
-    HttpResponse<String> placed = place(UUID.randomUUID().toString(), 400);
-    assertThat(placed.statusCode()).isEqualTo(202);
-    String id = JSON.readTree(placed.body()).get("id").asString();
+    String id = placedPending(400);
 
     assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
     assertChargedOnce(id, 400);
@@ -176,9 +174,7 @@ class OrderSagaCrashIT {
   void aCancelWhileTheChargeIsInFlightVoidsItAndTheLateChargeMovesNothing() throws Exception {
     arm(payments, "payment.charge.received=sleep:6000");
 
-    HttpResponse<String> placed = place(UUID.randomUUID().toString(), 800);
-    assertThat(placed.statusCode()).isEqualTo(202);
-    String id = JSON.readTree(placed.body()).get("id").asString();
+    String id = placedPending(800);
     HttpResponse<String> cancel =
         http(orders)
             .keyed(
@@ -360,5 +356,12 @@ class OrderSagaCrashIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Places an order under a fresh key; its saga is still running when the answer comes (202). */
+  private String placedPending(long cents) throws Exception {
+    HttpResponse<String> placed = place(UUID.randomUUID().toString(), cents);
+    assertThat(placed.statusCode()).isEqualTo(202);
+    return JSON.readTree(placed.body()).get("id").asString();
   }
 }

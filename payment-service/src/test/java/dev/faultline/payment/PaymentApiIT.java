@@ -2,6 +2,7 @@ package dev.faultline.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.contract.PaymentIds;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
@@ -288,7 +289,7 @@ class PaymentApiIT {
   void aRefundBeforeItsChargeVoidsItSoTheLateChargeFails() throws Exception {
     String order = UUID.randomUUID().toString();
     int slot = shards.route(bobs).slot();
-    String id = "pay_" + String.format("%04x", slot) + "_" + order;
+    String id = PaymentIds.of(slot, order);
 
     HttpResponse<String> early = refund(id, ADMIN, "");
     assertThat(early.statusCode()).isEqualTo(201);
@@ -299,9 +300,7 @@ class PaymentApiIT {
     assertThat(ProblemAssert.type(late)).isEqualTo("urn:faultline:problem:payment-voided");
     assertThat(balance(bobs)).isEqualTo(5000);
     // A customer cannot leave tombstones: refunds are the saga's and operators'.
-    assertThat(
-            refund("pay_" + String.format("%04x", slot) + "_" + UUID.randomUUID(), bob(), "")
-                .statusCode())
+    assertThat(refund(PaymentIds.of(slot, UUID.randomUUID().toString()), bob(), "").statusCode())
         .isEqualTo(403);
     assertLedgerBalances();
   }
@@ -317,12 +316,7 @@ class PaymentApiIT {
             db.sql("update accounts set fence_token = 1000000000 where id = ?")
                 .param(bobs)
                 .update());
-    HttpResponse<String> deposit =
-        http.keyed(
-            "/api/accounts/" + bobs + "/deposits",
-            customer(),
-            UUID.randomUUID().toString(),
-            Json.object("amountCents", 10));
+    HttpResponse<String> deposit = deposit(bobs, 10);
     assertThat(deposit.statusCode()).isEqualTo(503);
     assertThat(ProblemAssert.type(deposit)).isEqualTo("urn:faultline:problem:account-lease-lost");
     assertThat(deposit.headers().firstValue("Retry-After")).isPresent();
@@ -343,12 +337,7 @@ class PaymentApiIT {
             Json.object("holder", "intruder", "ttlMs", 8000, "waitMs", 0));
     assertThat(held.statusCode()).isEqualTo(200);
     try {
-      HttpResponse<String> deposit =
-          http.keyed(
-              "/api/accounts/" + bobs + "/deposits",
-              customer(),
-              UUID.randomUUID().toString(),
-              Json.object("amountCents", 10));
+      HttpResponse<String> deposit = deposit(bobs, 10);
       assertThat(deposit.statusCode()).isEqualTo(503);
       assertThat(ProblemAssert.type(deposit)).isEqualTo("urn:faultline:problem:account-busy");
     } finally {
@@ -358,14 +347,7 @@ class PaymentApiIT {
           Json.object("leaseId", JSON.readTree(held.body()).get("leaseId").asString()));
     }
     assertThat(balance(bobs)).isEqualTo(5000);
-    assertThat(
-            http.keyed(
-                    "/api/accounts/" + bobs + "/deposits",
-                    customer(),
-                    UUID.randomUUID().toString(),
-                    Json.object("amountCents", 10))
-                .statusCode())
-        .isEqualTo(201);
+    assertThat(deposit(bobs, 10).statusCode()).isEqualTo(201);
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -453,5 +435,14 @@ class PaymentApiIT {
               .isZero();
           return null;
         });
+  }
+
+  /** A deposit by the account's customer, under a fresh key. */
+  private HttpResponse<String> deposit(String account, long cents) {
+    return http.keyed(
+        "/api/accounts/" + account + "/deposits",
+        customer(),
+        UUID.randomUUID().toString(),
+        Json.object("amountCents", cents));
   }
 }

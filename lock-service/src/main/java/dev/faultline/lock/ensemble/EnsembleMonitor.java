@@ -1,5 +1,6 @@
 package dev.faultline.lock.ensemble;
 
+import dev.faultline.web.lifecycle.Rounds;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -67,7 +68,7 @@ class EnsembleMonitor implements SmartLifecycle {
   private final List<String> peers;
   private final Map<String, Mode> modes = new ConcurrentHashMap<>();
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
-  private volatile Thread loop;
+  private final Rounds rounds;
 
   EnsembleMonitor(
       @Value("${spring.cloud.zookeeper.connect-string}") String connectString,
@@ -84,6 +85,7 @@ class EnsembleMonitor implements SmartLifecycle {
           .tag("peer", peer)
           .register(meters);
     }
+    this.rounds = new Rounds("zookeeper-ensemble", INTERVAL, this::probeAll);
   }
 
   /** {@code host:port} of each server in a connect string (any chroot suffix dropped). */
@@ -122,34 +124,16 @@ class EnsembleMonitor implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Thread.ofPlatform()
-            .daemon()
-            .name("zookeeper-ensemble")
-            .start(
-                () -> {
-                  while (!Thread.currentThread().isInterrupted()) {
-                    probeAll();
-                    try {
-                      Thread.sleep(INTERVAL);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    rounds.start();
   }
 
   @Override
   public void stop() {
-    Thread running = loop;
-    if (running != null) {
-      running.interrupt();
-    }
-    loop = null;
+    rounds.stop();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null;
+    return rounds.running();
   }
 }

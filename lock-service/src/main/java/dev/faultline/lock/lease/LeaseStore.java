@@ -69,9 +69,7 @@ class LeaseStore {
       }
     }
     Optional<Read> held = read(name);
-    if (held.isPresent()
-        && held.get().record().owner().equals(owner)
-        && held.get().record().holder().equals(holder)) {
+    if (heldBy(held, owner, holder)) {
       return renew(name, owner, held.get().record().leaseId());
     }
     if (waitMs == 0) {
@@ -88,9 +86,7 @@ class LeaseStore {
     try {
       while (true) {
         Optional<Read> existing = read(name);
-        if (existing.isPresent()
-            && existing.get().record().owner().equals(owner)
-            && existing.get().record().holder().equals(holder)) {
+        if (heldBy(existing, owner, holder)) {
           return renew(name, owner, existing.get().record().leaseId());
         }
         List<String> waiting =
@@ -102,19 +98,11 @@ class LeaseStore {
           throw new LockServiceUnavailableException("this instance's place in the queue vanished");
         }
         if (position == 0 && existing.isEmpty()) {
-          LeaseRecord record =
-              new LeaseRecord(owner, holder, UUID.randomUUID().toString(), ttlMs, 0);
-          Stat stat = new Stat();
-          try {
-            zk.create()
-                .storingStatIn(stat)
-                .creatingParentContainersIfNeeded()
-                .withMode(CreateMode.PERSISTENT)
-                .forPath(leasePath(name), json.writeValueAsBytes(record));
-            return new Lease(name.value(), holder, record.leaseId(), stat.getCzxid(), ttlMs);
-          } catch (KeeperException.NodeExistsException raced) {
-            continue; // someone outside the queue discipline won; look again
+          Optional<Lease> created = tryCreate(name, owner, holder, ttlMs);
+          if (created.isPresent()) {
+            return created.get();
           }
+          continue; // someone outside the queue discipline won; look again
         }
         // Wait for the one event that can make us first with a free lock.
         String watched = position > 0 ? queue + "/" + waiting.get(position - 1) : leasePath(name);
@@ -139,6 +127,13 @@ class LeaseStore {
         // Our session ends with this instance at the latest, and the node with it.
       }
     }
+  }
+
+  /** The same owner and holder asking again while they hold the lock: a retried acquire. */
+  private static boolean heldBy(Optional<Read> lease, String owner, String holder) {
+    return lease.isPresent()
+        && lease.get().record().owner().equals(owner)
+        && lease.get().record().holder().equals(holder);
   }
 
   private boolean nobodyWaiting(LockName name) throws Exception {

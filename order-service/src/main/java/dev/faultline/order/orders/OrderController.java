@@ -1,5 +1,6 @@
 package dev.faultline.order.orders;
 
+import dev.faultline.contract.Ids;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -29,8 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/orders")
 class OrderController {
-  private static final String ID = "[A-Za-z0-9_-]{1,64}";
-
   private final OrderService service;
   private final Idempotency idempotency;
 
@@ -45,8 +44,8 @@ class OrderController {
       @NotNull @Min(0) @Max(1_000_000_000L) Long unitPriceCents) {}
 
   record PlaceOrderBody(
-      @NotNull @Pattern(regexp = ID) String customerId,
-      @NotNull @Pattern(regexp = ID) String accountId,
+      @NotNull @Pattern(regexp = Ids.PATTERN) String customerId,
+      @NotNull @Pattern(regexp = Ids.PATTERN) String accountId,
       @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
       @NotEmpty @Size(max = 100) List<@Valid @NotNull ItemBody> items) {}
 
@@ -77,7 +76,7 @@ class OrderController {
 
   @GetMapping
   List<Order> byCustomer(
-      @RequestParam @Pattern(regexp = ID) String customerId,
+      @RequestParam @Pattern(regexp = Ids.PATTERN) String customerId,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       Caller caller) {
     return service.byCustomer(customerId, limit, caller);

@@ -19,14 +19,12 @@ import dev.faultline.web.problem.Rejection;
 import dev.faultline.web.problem.Rejections;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
 
 /**
@@ -85,13 +83,7 @@ public class OrderService implements DisposableBean {
     }
     Optional<Rejection> refusal = checkAccount(body);
     if (refusal.isPresent()) {
-      Rejection rejection = refusal.get();
-      return idempotency.execute(
-          route.shard(),
-          request,
-          db -> {
-            throw rejection;
-          });
+      return idempotency.refuse(route.shard(), request, refusal.get());
     }
     Order order =
         new Order(
@@ -242,11 +234,7 @@ public class OrderService implements DisposableBean {
   private StoredResponse render(int status, Order order) {
     return idempotency
         .responses()
-        .json(
-            status,
-            order,
-            Map.of(
-                HttpHeaders.LOCATION, "/api/orders/" + order.id(), HttpHeaders.ETAG, order.etag()));
+        .resource(status, order, "/api/orders/" + order.id(), order.etag());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.faultline.order.payment;
 
+import dev.faultline.contract.PaymentIds;
 import dev.faultline.order.orders.Order;
 import dev.faultline.order.saga.SagaProperties;
 import dev.faultline.shard.ShardClient;
@@ -77,7 +78,7 @@ public class PaymentsClient {
   /** The payment's ID for an order: the payment service's operation ID for its charge. */
   public String paymentId(Order order) {
     int slot = shards.route(order.accountId()).slot();
-    return "pay_" + String.format("%04x", slot) + "_" + order.id();
+    return PaymentIds.of(slot, order.id().toString());
   }
 
   /** Charges the order's total, on behalf of its customer: {@code order-<id>-charge}. */

@@ -1,5 +1,6 @@
 package dev.faultline.payment.account;
 
+import dev.faultline.contract.Ids;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -25,7 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/accounts")
 class AccountController {
-  static final String ID = "[A-Za-z0-9_-]{1,64}";
   static final long MAX_CENTS = 1_000_000_000_000L;
 
   private final AccountService service;
@@ -37,7 +37,7 @@ class AccountController {
   }
 
   record OpenAccountBody(
-      @NotNull @Pattern(regexp = ID) String ownerId,
+      @NotNull @Pattern(regexp = Ids.PATTERN) String ownerId,
       @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
       @NotNull @Min(0) @Max(MAX_CENTS) Long initialBalanceCents) {}
 
@@ -56,14 +56,15 @@ class AccountController {
   }
 
   @GetMapping("/{id}")
-  ResponseEntity<Account> get(@PathVariable @Pattern(regexp = ID) String id, Caller caller) {
+  ResponseEntity<Account> get(
+      @PathVariable @Pattern(regexp = Ids.PATTERN) String id, Caller caller) {
     Account account = service.get(id, caller);
     return ResponseEntity.ok().eTag(account.etag()).body(account);
   }
 
   @GetMapping("/{id}/ledger")
   AccountService.Statement ledger(
-      @PathVariable @Pattern(regexp = ID) String id,
+      @PathVariable @Pattern(regexp = Ids.PATTERN) String id,
       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
       Caller caller) {
     return service.statement(id, limit, caller);
@@ -73,7 +74,7 @@ class AccountController {
 
   @PostMapping("/{id}/deposits")
   ResponseEntity<String> deposit(
-      @PathVariable @Pattern(regexp = ID) String id,
+      @PathVariable @Pattern(regexp = Ids.PATTERN) String id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
       @Valid @RequestBody DepositBody body,

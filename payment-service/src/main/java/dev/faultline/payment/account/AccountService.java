@@ -16,11 +16,9 @@ import dev.faultline.web.problem.Rejections;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
 
 /**
@@ -79,14 +77,7 @@ public class AccountService {
           Account account = accounts.find(db, id, false).orElseThrow();
           return idempotency
               .responses()
-              .json(
-                  201,
-                  account,
-                  Map.of(
-                      HttpHeaders.LOCATION,
-                      "/api/accounts/" + id,
-                      HttpHeaders.ETAG,
-                      account.etag()));
+              .resource(201, account, "/api/accounts/" + id, account.etag());
         });
   }
 
@@ -139,12 +130,7 @@ public class AccountService {
           found.isEmpty()
               ? new AccountRejections.AccountNotFound(id)
               : new Rejections.Forbidden("account " + id + " belongs to another customer");
-      return idempotency.execute(
-          shard,
-          request,
-          db -> {
-            throw refusal;
-          });
+      return idempotency.refuse(shard, request, refusal);
     }
     return leases.withLease(
         id,
@@ -165,9 +151,7 @@ public class AccountService {
                       id,
                       body.amountCents(),
                       token);
-                  return idempotency
-                      .responses()
-                      .json(201, after, Map.of(HttpHeaders.ETAG, after.etag()));
+                  return idempotency.responses().resource(201, after, null, after.etag());
                 }));
   }
 

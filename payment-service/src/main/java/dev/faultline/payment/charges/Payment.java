@@ -23,6 +23,11 @@ public record Payment(
         && currency.equals(this.currency);
   }
 
+  /** The revision as an entity tag, for {@code If-Match}. */
+  public String etag() {
+    return "\"" + revision + "\"";
+  }
+
   public long refundableCents() {
     return status == PaymentStatus.CAPTURED ? amountCents - refundedCents : 0;
   }

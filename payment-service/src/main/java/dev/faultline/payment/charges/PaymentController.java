@@ -1,5 +1,7 @@
 package dev.faultline.payment.charges;
 
+import dev.faultline.contract.Ids;
+import dev.faultline.contract.PaymentIds;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -23,8 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/payments")
 class PaymentController {
-  private static final String ACCOUNT_ID = "[A-Za-z0-9_-]{1,64}";
-  private static final String PAYMENT_ID = "pay_[0-9a-f]{4}_[A-Za-z0-9_-]{1,64}";
   private static final long MAX_CENTS = 1_000_000_000_000L;
 
   private final PaymentService service;
@@ -36,11 +36,11 @@ class PaymentController {
   }
 
   record ChargeBody(
-      @NotNull @Pattern(regexp = PaymentIds.ORDER_ID) String orderId,
-      @NotNull @Pattern(regexp = ACCOUNT_ID) String accountId,
+      @NotNull @Pattern(regexp = Ids.PATTERN) String orderId,
+      @NotNull @Pattern(regexp = Ids.PATTERN) String accountId,
       @NotNull @Min(1) @Max(MAX_CENTS) Long amountCents,
       @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
-      @Pattern(regexp = ACCOUNT_ID) @Nullable String customerId) {}
+      @Pattern(regexp = Ids.PATTERN) @Nullable String customerId) {}
 
   @PostMapping
   ResponseEntity<String> charge(
@@ -62,9 +62,9 @@ class PaymentController {
 
   @GetMapping("/{id}")
   ResponseEntity<Payment> get(
-      @PathVariable @Pattern(regexp = PAYMENT_ID) String id, Caller caller) {
+      @PathVariable @Pattern(regexp = PaymentIds.PATTERN) String id, Caller caller) {
     Payment payment = service.get(id, caller);
-    return ResponseEntity.ok().eTag("\"" + payment.revision() + "\"").body(payment);
+    return ResponseEntity.ok().eTag(payment.etag()).body(payment);
   }
 
   /** The body is optional: without an amount, everything still refundable is refunded. */
@@ -72,7 +72,7 @@ class PaymentController {
 
   @PostMapping("/{id}/refunds")
   ResponseEntity<String> refund(
-      @PathVariable @Pattern(regexp = PAYMENT_ID) String id,
+      @PathVariable @Pattern(regexp = PaymentIds.PATTERN) String id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
       @Valid @RequestBody(required = false) @Nullable RefundBody body,
       Caller caller) {

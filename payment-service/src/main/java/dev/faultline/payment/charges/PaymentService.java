@@ -1,5 +1,6 @@
 package dev.faultline.payment.charges;
 
+import dev.faultline.contract.PaymentIds;
 import dev.faultline.failpoints.Failpoints;
 import dev.faultline.idempotency.IdempotentRequest;
 import dev.faultline.idempotency.StoredResponse;
@@ -14,11 +15,9 @@ import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
 import dev.faultline.web.problem.Rejection;
 import dev.faultline.web.problem.Rejections;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -98,7 +97,7 @@ public class PaymentService {
                             "payment", account.get().currency(), charge.currency()))
                     : Optional.empty();
     if (refusal.isPresent()) {
-      return refuse(shard, request, refusal.get());
+      return idempotency.refuse(shard, request, refusal.get());
     }
     Outcome outcome =
         leases.withLease(
@@ -235,28 +234,12 @@ public class PaymentService {
   private StoredResponse paymentResponse(int status, Payment payment) {
     return idempotency
         .responses()
-        .json(
-            status,
-            payment,
-            Map.of(
-                HttpHeaders.LOCATION,
-                "/api/payments/" + payment.id(),
-                HttpHeaders.ETAG,
-                "\"" + payment.revision() + "\""));
+        .resource(status, payment, "/api/payments/" + payment.id(), payment.etag());
   }
 
   private StoredResponse refundResponse(Refund refund) {
     return idempotency
         .responses()
-        .json(201, refund, Map.of(HttpHeaders.LOCATION, "/api/payments/" + refund.paymentId()));
-  }
-
-  private Outcome refuse(int shard, IdempotentRequest request, Rejection refusal) {
-    return idempotency.execute(
-        shard,
-        request,
-        db -> {
-          throw refusal;
-        });
+        .resource(201, refund, "/api/payments/" + refund.paymentId(), null);
   }
 }

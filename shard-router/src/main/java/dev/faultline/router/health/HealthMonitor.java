@@ -3,6 +3,7 @@ package dev.faultline.router.health;
 import dev.faultline.router.RouterProperties;
 import dev.faultline.shard.topology.ShardInfo;
 import dev.faultline.shard.topology.TopologyWatcher;
+import dev.faultline.web.lifecycle.Rounds;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public class HealthMonitor implements SmartLifecycle {
   private final RouterProperties properties;
   private final MeterRegistry meters;
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
-  private volatile Thread loop;
+  private final Rounds rounds;
 
   HealthMonitor(
       TopologyWatcher topology,
@@ -55,6 +56,14 @@ public class HealthMonitor implements SmartLifecycle {
     this.probe = probe;
     this.properties = properties;
     this.meters = meters;
+    this.rounds =
+        new Rounds(
+            "shard-health",
+            properties.probeInterval(),
+            () -> {
+              probeAll();
+              afterRound.forEach(Runnable::run);
+            });
   }
 
   /** Runs after every probe round, on the monitor's thread (the failover controller's tick). */
@@ -123,36 +132,17 @@ public class HealthMonitor implements SmartLifecycle {
 
   @Override
   public void start() {
-    loop =
-        Thread.ofPlatform()
-            .daemon()
-            .name("shard-health")
-            .start(
-                () -> {
-                  while (!Thread.currentThread().isInterrupted()) {
-                    probeAll();
-                    afterRound.forEach(Runnable::run);
-                    try {
-                      Thread.sleep(properties.probeInterval());
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    rounds.start();
   }
 
   @Override
   public void stop() {
-    Thread running = loop;
-    if (running != null) {
-      running.interrupt();
-    }
-    loop = null;
+    rounds.stop();
     probes.shutdownNow();
   }
 
   @Override
   public boolean isRunning() {
-    return loop != null;
+    return rounds.running();
   }
 }

@@ -42,19 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * suite settles, the invariant check over the recorded history and the observed end state. See
  * {@link DrillOptions#USAGE}.
  */
-public final class Drill {
+public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
   private static final DateTimeFormatter ID =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
-  private final DrillOptions options;
-  private final Deployment suite;
-  private final PrintStream out;
-
-  Drill(DrillOptions options, Deployment suite, PrintStream out) {
-    this.options = options;
-    this.suite = suite;
-    this.out = out;
-  }
 
   public static void main(String[] args) {
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {

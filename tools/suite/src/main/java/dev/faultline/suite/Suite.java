@@ -5,9 +5,6 @@ import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.compose.ComposeProject;
 import dev.faultline.cluster.kubernetes.ClusterSecrets;
-import dev.faultline.cluster.postgres.Rejoin;
-import dev.faultline.cluster.postgres.StoredTopology;
-import dev.faultline.cluster.process.LogTail;
 import dev.faultline.cluster.suite.SuiteHome;
 import dev.faultline.cluster.suite.SuitePorts;
 import java.io.IOException;
@@ -24,9 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
@@ -34,8 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code bin/suite}: the whole suite as local processes, per CONTRACT.md. */
 public final class Suite {
-  private static final Duration HEALTHY_TIMEOUT = Duration.ofMinutes(4);
-
   private final SuiteHome home;
   private final SuitePorts ports;
   private final PrintStream out;
@@ -74,202 +67,17 @@ public final class Suite {
     String command = args.getFirst();
     List<String> rest = args.subList(1, args.size());
     return switch (command) {
-      case "up" -> locked(() -> up(rest.contains("--monitoring")));
+      case "up" -> locked(() -> new Startup(home, ports, out).up(rest.contains("--monitoring")));
       case "status" -> status(rest.contains("--json"));
-      case "kill" -> kill(name(rest));
-      case "start" -> locked(() -> start(name(rest)));
-      case "restart" -> locked(() -> restart(name(rest)));
-      case "logs" -> logs(name(rest), rest);
+      case "kill" -> kill(CommandLine.name(rest));
+      case "start" -> locked(() -> start(CommandLine.name(rest)));
+      case "restart" -> locked(() -> restart(CommandLine.name(rest)));
+      case "logs" -> logs(CommandLine.name(rest), rest);
       case "token" -> token(rest);
       case "k8s-secrets" -> k8sSecrets();
       case "down" -> locked(() -> down(rest.contains("--purge")));
       default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
     };
-  }
-
-  // --- up -------------------------------------------------------------------------------------
-
-  private int up(boolean monitoring) throws Exception {
-    long started = System.nanoTime();
-    home.create();
-    if (monitoring) {
-      Supervisor.prometheusBinary(); // before anything starts: a missing package is the first error
-      Files.writeString(home.monitoringMarker(), "bin/suite up --monitoring\n");
-    }
-    home.signingKeys(); // created on first up; services verify with its public half
-    SuiteTopology topology = new SuiteTopology(home, ports);
-    Supervisor supervisor = new Supervisor(home);
-
-    topology.ensemble().writeConfigs();
-    for (Member.ZooKeeper zk : topology.zooKeepers()) {
-      supervisor.launch(zk);
-    }
-    // Data from an earlier run: the stored topology says who is primary now (a failover may have
-    // happened), so ZooKeeper must answer first. A fresh suite overlaps the two.
-    boolean existing =
-        topology.shards().stream().flatMap(List::stream).anyMatch(pg -> pg.node().initialized());
-    Optional<StoredTopology> stored = Optional.empty();
-    if (existing) {
-      topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
-      say("zookeeper: quorum of 3 serving", started);
-      stored = StoredTopology.read(topology.ensemble().connectString());
-    }
-    Optional<StoredTopology> current = stored;
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<Void>> shards = new ArrayList<>();
-      for (List<Member.Postgres> shard : topology.shards()) {
-        shards.add(
-            pool.submit(
-                () ->
-                    current.isPresent()
-                        ? resumeShard(supervisor, shard, current.get(), started)
-                        : bringUpShard(supervisor, shard)));
-      }
-      if (!existing) {
-        topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
-        say("zookeeper: quorum of 3 serving", started);
-      }
-      for (Future<Void> shard : shards) {
-        unwrap(shard);
-      }
-    }
-    say(
-        "postgres: " + SuiteTopology.SHARDS + " shards, each primary + synchronous replica",
-        started);
-
-    for (Member.Service service : topology.services()) {
-      supervisor.launch(service);
-    }
-    awaitHealthy(supervisor, topology.services(), started);
-    Optional<Member.Prometheus> prometheus = topology.prometheus();
-    if (prometheus.isPresent()) {
-      writePrometheusConfig(topology, prometheus.get());
-      supervisor.launch(prometheus.get());
-      awaitHealthy(supervisor, List.of(prometheus.get()), started);
-    }
-    say("all " + topology.all().size() + " processes healthy", started);
-    out.printf(
-        "%nGateway:  http://localhost:%d%n"
-            + "Token:    export TOKEN=$(bin/suite token)          (admin: bin/suite token --admin)%n"
-            + "Try:      curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:%d/api/shards%n"
-            + "Status:   bin/suite status      Stop: bin/suite down%n",
-        ports.gateway(), ports.gateway());
-    prometheus.ifPresent(
-        p ->
-            out.printf(
-                "Metrics:  http://localhost:%d (Prometheus: SLO rules and alerts loaded)%n",
-                p.port()));
-    return 0;
-  }
-
-  /**
-   * The suite's Prometheus configuration, for its ports, with the repository's rules and any in
-   * {@code prometheus/rules.d} of the suite's home (a place for rules of one's own).
-   */
-  private void writePrometheusConfig(SuiteTopology topology, Member.Prometheus prometheus)
-      throws IOException {
-    Files.createDirectories(home.prometheus().resolve("rules.d"));
-    PrometheusConfig config =
-        new PrometheusConfig(
-            "local",
-            "127.0.0.1:" + prometheus.port(),
-            topology.scrapeTargets(),
-            List.of(
-                home.repo().resolve("monitoring/prometheus/rules").toString() + "/*.yml",
-                home.prometheus().resolve("rules.d").toString() + "/*.yml"));
-    Files.writeString(prometheus.config(), config.render());
-  }
-
-  /** Primary first (created with initdb once), then its replica (a base backup), then sync on. */
-  private Void bringUpShard(Supervisor supervisor, List<Member.Postgres> shard) throws Exception {
-    Member.Postgres primary = shard.get(0);
-    Member.Postgres replica = shard.get(1);
-    if (!primary.node().initialized()) {
-      primary.node().initPrimary();
-    }
-    supervisor.launch(primary);
-    primary.node().awaitUp(Duration.ofSeconds(90));
-    primary.node().bootstrapRoles();
-    if (!replica.node().initialized()) {
-      replica.node().initReplicaOf(primary.node());
-    }
-    supervisor.launch(replica);
-    replica.node().awaitUp(Duration.ofSeconds(90));
-    primary.node().requireSynchronousStandby(true);
-    primary.node().awaitSynchronousStandby(Duration.ofSeconds(90));
-    return null;
-  }
-
-  /**
-   * A shard that has run before: its current primary (per the stored topology) first, then the
-   * others, each made a replica of that primary if it is not one already. Synchronous replication
-   * is the router's to switch from here on.
-   */
-  private Void resumeShard(
-      Supervisor supervisor, List<Member.Postgres> shard, StoredTopology stored, long started)
-      throws Exception {
-    List<Member.Postgres> ordered = new ArrayList<>(shard);
-    ordered.sort(
-        Comparator.comparing(
-            pg ->
-                !stored
-                    .primaryOfShardWith(pg.node().address())
-                    .map(pg.node().address()::equals)
-                    .orElse(false)));
-    for (Member.Postgres pg : ordered) {
-      prepare(pg, stored, started);
-      supervisor.launch(pg);
-      pg.node().awaitUp(Duration.ofSeconds(90));
-    }
-    return null;
-  }
-
-  /** Before a PostgreSQL node starts: make it what the stored topology says ({@link Rejoin}). */
-  private void prepare(Member.Postgres pg, StoredTopology stored, long started) throws Exception {
-    // The local suite's topology names nodes by their loopback address.
-    switch (Rejoin.prepare(pg.node(), pg.node().address(), stored)) {
-      case Rejoin.Outcome.Rewound r ->
-          say(
-              pg.name()
-                  + ": replaced as primary (epoch "
-                  + r.epoch()
-                  + "); rejoined as a replica of :"
-                  + r.primary().port()
-                  + " with pg_rewind",
-              started);
-      case Rejoin.Outcome.Repointed r ->
-          say(pg.name() + ": now follows the primary on :" + r.primary().port(), started);
-      case Rejoin.Outcome.AsIs a -> {}
-    }
-  }
-
-  private void awaitHealthy(Supervisor supervisor, List<? extends Member> members, long started)
-      throws IOException, InterruptedException {
-    List<Member> waiting = new ArrayList<>(members);
-    long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
-    while (!waiting.isEmpty()) {
-      for (Member member : List.copyOf(waiting)) {
-        Supervisor.Status status = supervisor.status(member);
-        if (status.healthy()) {
-          waiting.remove(member);
-          say(member.name() + " healthy on :" + member.port(), started);
-        } else if (status.pid() == null) {
-          throw new IOException(
-              member.name()
-                  + " exited during start; its log ends:"
-                  + LogTail.of(supervisor.log(member), 30));
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException(
-            "not healthy after "
-                + HEALTHY_TIMEOUT
-                + ": "
-                + waiting.stream().map(Member::name).toList()
-                + " (see bin/suite logs NAME)");
-      }
-      Thread.sleep(250);
-    }
   }
 
   // --- status, kill, start, restart, logs ------------------------------------------------------
@@ -283,7 +91,7 @@ public final class Suite {
           topology.all().stream().map(m -> pool.submit(() -> supervisor.status(m))).toList();
       rows = new ArrayList<>();
       for (Future<Supervisor.Status> probe : probes) {
-        rows.add(unwrap(probe));
+        rows.add(Startup.unwrap(probe));
       }
     }
     if (json) {
@@ -324,27 +132,7 @@ public final class Suite {
   }
 
   private int start(String name) throws Exception {
-    long started = System.nanoTime();
-    SuiteTopology topology = new SuiteTopology(home, ports);
-    Member member = member(topology, name);
-    Supervisor supervisor = new Supervisor(home);
-    if (member instanceof Member.ZooKeeper) {
-      topology.ensemble().writeConfigs();
-    }
-    if (member instanceof Member.Prometheus prometheus) {
-      writePrometheusConfig(topology, prometheus);
-    }
-    if (member instanceof Member.Postgres pg) {
-      if (!pg.node().initialized()) {
-        throw new IOException(member.name() + " has no data yet: run bin/suite up");
-      }
-      Optional<StoredTopology> stored = StoredTopology.read(topology.ensemble().connectString());
-      if (stored.isPresent()) {
-        prepare(pg, stored.get(), started);
-      }
-    }
-    supervisor.launch(member);
-    awaitHealthy(supervisor, List.of(member), started);
+    new Startup(home, ports, out).start(name);
     return 0;
   }
 
@@ -361,7 +149,7 @@ public final class Suite {
       err.println("no log yet for " + member.name() + " (" + log + ")");
       return 1;
     }
-    int lines = args.contains("--all") ? Integer.MAX_VALUE : intOption(args, "-n", 200);
+    int lines = args.contains("--all") ? Integer.MAX_VALUE : CommandLine.intOption(args, "-n", 200);
     try (Stream<String> all = Files.lines(log)) {
       List<String> text = all.toList();
       text.subList(Math.max(0, text.size() - lines), text.size()).forEach(out::println);
@@ -372,8 +160,8 @@ public final class Suite {
   // --- token, down -----------------------------------------------------------------------------
 
   private int token(List<String> args) throws Exception {
-    String customer = stringOption(args, "--customer", null);
-    Duration ttl = Duration.ofHours(intOption(args, "--ttl-hours", 12));
+    String customer = CommandLine.stringOption(args, "--customer", null);
+    Duration ttl = Duration.ofHours(CommandLine.intOption(args, "--ttl-hours", 12));
     boolean admin = args.contains("--admin");
     if (args.contains("--compose")) {
       // Minted inside the stack's secrets image with the key in its volume: it never leaves it.
@@ -433,7 +221,7 @@ public final class Suite {
     if (!left.isEmpty()) {
       throw new IOException("still running after down: " + left);
     }
-    say("stopped all processes", started);
+    Startup.say(out, "stopped all processes", started);
     if (purge) {
       deleteTree(home.root());
       out.println("purged " + home.root());
@@ -454,7 +242,7 @@ public final class Suite {
                     }));
       }
       for (Future<Void> stop : stops) {
-        unwrap(stop);
+        Startup.unwrap(stop);
       }
     }
   }
@@ -480,7 +268,7 @@ public final class Suite {
     return member(new SuiteTopology(home, ports), name);
   }
 
-  private static Member member(SuiteTopology topology, String name) {
+  static Member member(SuiteTopology topology, String name) {
     return topology
         .find(name)
         .orElseThrow(
@@ -490,58 +278,6 @@ public final class Suite {
                         + name
                         + "'; the suite has: "
                         + String.join(", ", topology.all().stream().map(Member::name).toList())));
-  }
-
-  /** Options that take a value: the word after one is that value, never a process's name. */
-  private static final java.util.Set<String> VALUED =
-      java.util.Set.of("-n", "--customer", "--ttl-hours");
-
-  /**
-   * The first word that is neither an option nor an option's value ({@code logs -n 50 gateway}).
-   */
-  static String name(List<String> args) {
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (VALUED.contains(arg)) {
-        i++;
-      } else if (!arg.startsWith("-")) {
-        return arg;
-      }
-    }
-    throw new UsageException("which process? (bin/suite status lists them)");
-  }
-
-  private static int intOption(List<String> args, String option, int fallback) {
-    String value = stringOption(args, option, null);
-    try {
-      return value == null ? fallback : Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " needs a number, got '" + value + "'");
-    }
-  }
-
-  private static String stringOption(List<String> args, String option, String fallback) {
-    int i = args.indexOf(option);
-    if (i < 0) {
-      return fallback;
-    }
-    if (i + 1 >= args.size()) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args.get(i + 1);
-  }
-
-  private void say(String message, long startedNanos) {
-    out.printf("suite: %-58s %6.1fs%n", message, (System.nanoTime() - startedNanos) / 1e9);
-    out.flush();
-  }
-
-  private static <T> T unwrap(Future<T> future) throws Exception {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
   }
 
   private static void deleteTree(Path root) throws IOException {

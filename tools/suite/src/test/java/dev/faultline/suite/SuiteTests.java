@@ -69,10 +69,10 @@ class SuiteTests {
 
   @Test
   void aProcessNameIsTheFirstWordThatIsNoOptionNorAnOptionsValue() {
-    assertThat(Suite.name(java.util.List.of("-n", "50", "gateway"))).isEqualTo("gateway");
-    assertThat(Suite.name(java.util.List.of("gateway-1", "-n", "5"))).isEqualTo("gateway-1");
-    assertThat(Suite.name(java.util.List.of("--all", "zk-2"))).isEqualTo("zk-2");
-    assertThatThrownBy(() -> Suite.name(java.util.List.of("-n", "50")))
+    assertThat(CommandLine.name(java.util.List.of("-n", "50", "gateway"))).isEqualTo("gateway");
+    assertThat(CommandLine.name(java.util.List.of("gateway-1", "-n", "5"))).isEqualTo("gateway-1");
+    assertThat(CommandLine.name(java.util.List.of("--all", "zk-2"))).isEqualTo("zk-2");
+    assertThatThrownBy(() -> CommandLine.name(java.util.List.of("-n", "50")))
         .hasMessageContaining("which process?");
   }
 }

@@ -8,6 +8,7 @@ import dev.faultline.idempotency.IdempotentRequest;
 import dev.faultline.idempotency.RequestFingerprint;
 import dev.faultline.idempotency.StoredResponse;
 import dev.faultline.shard.ShardClient;
+import dev.faultline.web.problem.Rejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -144,6 +145,20 @@ public final class Idempotency {
       db.sql("rollback to savepoint idempotent_work").update();
       return responses.problem(problem.get());
     }
+  }
+
+  /**
+   * Stores {@code refusal} as the key's answer, found by checks made before the transaction (an
+   * account asked of another service, a row read): a retry gets the same refusal, not a second look
+   * that might now succeed and apply the operation after its client was told it failed.
+   */
+  public Outcome refuse(int shard, IdempotentRequest request, Rejection refusal) {
+    return execute(
+        shard,
+        request,
+        db -> {
+          throw refusal;
+        });
   }
 
   /** Counts and wraps a replay (for two-step callers that read claims themselves). */

@@ -3,6 +3,7 @@ package dev.faultline.idempotency.web;
 import dev.faultline.idempotency.StoredResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -24,6 +25,22 @@ public final class StoredResponses {
     Map<String, String> all = new LinkedHashMap<>(headers);
     all.put(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE);
     return new StoredResponse(status, all, json.writeValueAsString(body));
+  }
+
+  /**
+   * A resource as a keyed write answers with it: its JSON, where it lives ({@code Location}) and,
+   * when it has one, its revision ({@code ETag}) for a later conditional write.
+   */
+  public StoredResponse resource(
+      int status, Object body, @Nullable String location, @Nullable String etag) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (location != null) {
+      headers.put(HttpHeaders.LOCATION, location);
+    }
+    if (etag != null) {
+      headers.put(HttpHeaders.ETAG, etag);
+    }
+    return json(status, body, headers);
   }
 
   public StoredResponse problem(ProblemDetail problem) {

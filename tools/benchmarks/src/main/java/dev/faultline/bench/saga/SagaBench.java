@@ -4,6 +4,7 @@ import dev.faultline.bench.Bench;
 import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.contract.PaymentIds;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -178,7 +179,7 @@ public final class SagaBench {
    */
   private static void overJdbc(Client client) throws SQLException {
     UUID order = UUID.randomUUID();
-    String payment = "pay_" + String.format("%04x", client.accountSlot()) + "_" + order;
+    String payment = PaymentIds.of(client.accountSlot(), order.toString());
     String scope = client.customer();
     String key = "bench-" + order;
     Connection o = client.orderShard();

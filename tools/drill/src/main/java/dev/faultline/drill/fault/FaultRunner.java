@@ -13,7 +13,7 @@ import java.util.Locale;
  * next. A fault starts only if it can plausibly finish before the drill's end. Each step goes into
  * the history as a fault event: {@code kill}, {@code start}, {@code healthy}, {@code steady}.
  */
-public final class FaultRunner {
+public record FaultRunner(FaultActions actions, HistoryLog history, PrintStream log) {
   /** One fault as it happened; times on the history's clock (ms since the drill started). */
   public record Struck(
       Target target, String instance, long killAt, long startAt, long healthyAt, long steadyAt) {}
@@ -23,16 +23,6 @@ public final class FaultRunner {
 
   /** What one fault is expected to take beyond its time down: a restart and settling. */
   private static final long RESTORE_ALLOWANCE_MS = 30_000;
-
-  private final FaultActions actions;
-  private final HistoryLog history;
-  private final PrintStream log;
-
-  public FaultRunner(FaultActions actions, HistoryLog history, PrintStream log) {
-    this.actions = actions;
-    this.history = history;
-    this.log = log;
-  }
 
   /**
    * Runs faults from {@code plan} in order from {@code startAt} while they fit before {@code

@@ -13,17 +13,8 @@ import java.time.Duration;
  * replica) and returns once it is healthy. A shard's primary is resolved through the router's
  * published topology at the moment of the kill, so after a failover the drill kills the new one.
  */
-public final class LocalSuiteFaults implements FaultActions {
-  private final LocalSuite suite;
-  private final Gateway gateway;
-  private final String adminToken;
-
-  public LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminToken) {
-    this.suite = suite;
-    this.gateway = gateway;
-    this.adminToken = adminToken;
-  }
-
+public record LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminToken)
+    implements FaultActions {
   @Override
   public String resolve(Target target) throws Exception {
     if (target.kind() != FaultKind.PG) {

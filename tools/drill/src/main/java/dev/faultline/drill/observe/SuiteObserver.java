@@ -31,17 +31,7 @@ import java.util.concurrent.Semaphore;
  * API through the gateway for every order a client was told about. Also the one copy of these
  * queries the end-to-end tests use.
  */
-public final class SuiteObserver {
-  private final Deployment suite;
-  private final Gateway gateway;
-  private final String adminToken;
-
-  public SuiteObserver(Deployment suite, Gateway gateway, String adminToken) {
-    this.suite = suite;
-    this.gateway = gateway;
-    this.adminToken = adminToken;
-  }
-
+public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken) {
   /**
    * Waits until no saga is open anywhere, or until {@code bound} has passed; returns how long it
    * took (the bound when some stayed open).

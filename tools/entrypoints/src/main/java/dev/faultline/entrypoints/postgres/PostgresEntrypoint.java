@@ -36,17 +36,8 @@ import org.jspecify.annotations.Nullable;
  *       replica waits for it and clones it.
  * </ul>
  */
-public final class PostgresEntrypoint {
-  private final PostgresNodeSettings settings;
-  private final PostgresNode node;
-  private final PrintStream out;
-
-  PostgresEntrypoint(PostgresNodeSettings settings, PostgresNode node, PrintStream out) {
-    this.settings = settings;
-    this.node = node;
-    this.out = out;
-  }
-
+public record PostgresEntrypoint(
+    PostgresNodeSettings settings, PostgresNode node, PrintStream out) {
   public static PostgresEntrypoint fromEnvironment(PrintStream out) throws IOException {
     PostgresNodeSettings settings = PostgresNodeSettings.fromEnvironment(System.getenv());
     if (!Files.isReadable(settings.credentials())) {

@@ -29,7 +29,7 @@ import java.util.Map;
  * Keys and passwords are kept once made (the job runs at every start); service tokens are minted
  * afresh each time, as {@code bin/suite} mints them at every launch.
  */
-public final class SecretsJob {
+public record SecretsJob(Path root, Clock clock, PrintStream out) {
   /** The services' user in their images, and PostgreSQL's in its image (the official one's). */
   public static final int SERVICE_UID = 10001;
 
@@ -40,16 +40,6 @@ public final class SecretsJob {
 
   static final List<String> SERVICES =
       List.of("gateway", "lock-service", "shard-router", "order-service", "payment-service");
-
-  private final Path root;
-  private final Clock clock;
-  private final PrintStream out;
-
-  public SecretsJob(Path root, Clock clock, PrintStream out) {
-    this.root = root;
-    this.clock = clock;
-    this.out = out;
-  }
 
   public void run() throws IOException {
     boolean fresh = !Files.exists(root.resolve("signing").resolve(SigningKeys.PRIVATE_FILE));

@@ -1,4 +1,4 @@
-package dev.faultline.payment.charges;
+package dev.faultline.contract;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -9,10 +9,13 @@ import java.util.regex.Pattern;
  * (four hex digits) and the order it pays for. Anyone who knows the order and the account can name
  * the payment (the saga refunds it without having heard back from the charge), it routes to the
  * account's shard without a lookup, and one order can be charged to one account only once.
+ * order-service derives it, payment-service issues it: both read it here.
  */
 public final class PaymentIds {
-  public static final String ORDER_ID = "[A-Za-z0-9_-]{1,64}";
-  private static final Pattern FORMAT = Pattern.compile("pay_([0-9a-f]{4})_(" + ORDER_ID + ")");
+  /** A payment ID, for request validation. */
+  public static final String PATTERN = "pay_[0-9a-f]{4}_" + Ids.PATTERN;
+
+  private static final Pattern FORMAT = Pattern.compile("pay_([0-9a-f]{4})_(" + Ids.PATTERN + ")");
 
   private PaymentIds() {}
 

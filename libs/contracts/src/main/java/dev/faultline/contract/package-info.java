@@ -1,0 +1,8 @@
+/**
+ * What the services agree on across their APIs, in one place: the shape of an ID and the payment
+ * ID, which the order saga derives to refund a charge it never heard back from.
+ */
+@NullMarked
+package dev.faultline.contract;
+
+import org.jspecify.annotations.NullMarked;
