@@ -49,7 +49,7 @@ class GatewayIT {
 
   @BeforeEach
   void setUp() {
-    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    http = Http.localServer(environment);
   }
 
   @AfterEach

@@ -36,16 +36,18 @@ class LockApiIT {
   }
 
   @Autowired Environment environment;
-  @Autowired CuratorFramework zk;
 
   Http http;
   String lock;
   String alice = TestTokens.customer("alice");
   String bob = TestTokens.customer("bob");
 
+  /** To look at the lease nodes the API leaves behind. */
+  @Autowired CuratorFramework zk;
+
   @BeforeEach
   void setUp() {
-    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    http = Http.localServer(environment);
     lock = "lock-" + UUID.randomUUID();
   }
 

@@ -68,6 +68,18 @@ class LockFencingIT {
         "http://127.0.0.1:" + environment.getRequiredProperty("local.server.port", Integer.class));
   }
 
+  /** A fenced write of {@code value} to the resource's row under {@code lease}'s token. */
+  private static int write(StorageFence fence, String resource, LockHandle lease, String value) {
+    return fence.update(
+        db,
+        "fenced_resource",
+        "id",
+        resource,
+        lease.fencingToken(),
+        "value = :v",
+        Map.of("v", value));
+  }
+
   @Test
   void aPausedHolderWakesUpToARefusedWriteAndTheNewHoldersWriteStands() throws Exception {
     String resource = "res-" + UUID.randomUUID();
@@ -91,16 +103,7 @@ class LockFencingIT {
                   Duration.ZERO,
                   h -> aLost.set(true))
               .orElseThrow();
-      assertThat(
-              fence.update(
-                  db,
-                  "fenced_resource",
-                  "id",
-                  resource,
-                  aLease.fencingToken(),
-                  "value = :v",
-                  Map.of("v", "written by A")))
-          .isEqualTo(1);
+      assertThat(write(fence, resource, aLease, "written by A")).isEqualTo(1);
       aThread.execute(
           () -> {
             try {
@@ -120,27 +123,11 @@ class LockFencingIT {
                   h -> {})
               .orElseThrow();
       assertThat(bLease.fencingToken()).isGreaterThan(aLease.fencingToken());
-      fence.update(
-          db,
-          "fenced_resource",
-          "id",
-          resource,
-          bLease.fencingToken(),
-          "value = :v",
-          Map.of("v", "written by B"));
+      write(fence, resource, bLease, "written by B");
 
       // A wakes up and, believing it still holds the lock, writes with its old token.
       resume.countDown();
-      assertThatThrownBy(
-              () ->
-                  fence.update(
-                      db,
-                      "fenced_resource",
-                      "id",
-                      resource,
-                      aLease.fencingToken(),
-                      "value = :v",
-                      Map.of("v", "late write by A")))
+      assertThatThrownBy(() -> write(fence, resource, aLease, "late write by A"))
           .isInstanceOf(StaleFencingTokenException.class);
 
       assertThat(

@@ -67,7 +67,7 @@ class OrderApiIT {
 
   @BeforeEach
   void setUp() {
-    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    http = Http.localServer(environment);
     payments = new Http(SharedInfrastructure.service("payment-service").uri().toString());
     bobs = openAccount(bob, "EUR", 5000);
   }

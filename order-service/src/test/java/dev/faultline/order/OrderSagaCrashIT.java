@@ -116,10 +116,7 @@ class OrderSagaCrashIT {
     // lasts, then answered from the order as it is.
     HttpResponse<String> retried = retryUntilAnswered(key, 1200);
     String id = JSON.readTree(retried.body()).get("id").asString();
-    assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
-    assertChargedOnce(id, 1200);
-    assertThat(balance()).isEqualTo(3800);
-    assertInvariants();
+    assertConfirmedAndChargedOnce(id, 1200, 3800);
   }
 
   @Test
@@ -132,10 +129,7 @@ class OrderSagaCrashIT {
     armed = null; // it crashed, and runs unarmed now
 
     String id = onlyOrder();
-    assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
-    assertChargedOnce(id, 700);
-    assertThat(balance()).isEqualTo(4300);
-    assertInvariants();
+    assertConfirmedAndChargedOnce(id, 700, 4300);
   }
 
   @Test
@@ -143,19 +137,14 @@ class OrderSagaCrashIT {
       throws Exception {
     arm(payments, "payment.charge.committed=crash");
 
-    HttpResponse<String> placed = place(UUID.randomUUID().toString(), 900);
     // The charge's outcome is unknown to the saga: it answers 202 and carries on.
-    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
-    String id = JSON.readTree(placed.body()).get("id").asString();
+    String id = placedPending(900);
     assertThat(payments.awaitExit(Duration.ofSeconds(10))).isTrue();
     assertThat(status(id)).isEqualTo("PENDING");
     payments.start();
     armed = null; // it crashed, and runs unarmed now
 
-    assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
-    assertChargedOnce(id, 900);
-    assertThat(balance()).isEqualTo(4100);
-    assertInvariants();
+    assertConfirmedAndChargedOnce(id, 900, 4100);
   }
 
   @Test
@@ -164,10 +153,7 @@ class OrderSagaCrashIT {
 
     String id = placedPending(400);
 
-    assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
-    assertChargedOnce(id, 400);
-    assertThat(balance()).isEqualTo(4600);
-    assertInvariants();
+    assertConfirmedAndChargedOnce(id, 400, 4600);
   }
 
   @Test
@@ -222,6 +208,15 @@ class OrderSagaCrashIT {
         .isZero();
   }
 
+  /** The order ended CONFIRMED, charged once, with the balance and the shard's money right. */
+  private void assertConfirmedAndChargedOnce(String id, long cents, long balance)
+      throws SQLException {
+    assertThat(awaitTerminal(id)).isEqualTo("CONFIRMED");
+    assertChargedOnce(id, cents);
+    assertThat(balance()).isEqualTo(balance);
+    assertInvariants();
+  }
+
   private void assertChargedOnce(String orderId, long cents) throws SQLException {
     assertThat(ledgerEntries(orderId)).as("one charge movement: two entries").isEqualTo(2);
     assertThat(
@@ -243,15 +238,18 @@ class OrderSagaCrashIT {
   }
 
   private static long query(String sql) throws SQLException {
-    PostgresShard shard = SharedInfrastructure.postgres(false);
-    try (Connection c =
-            DriverManager.getConnection(
-                shard.primary().jdbcUrl(), shard.appUser(), shard.appPassword());
+    try (Connection c = database();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private static Connection database() throws SQLException {
+    PostgresShard shard = SharedInfrastructure.postgres(false);
+    return DriverManager.getConnection(
+        shard.primary().jdbcUrl(), shard.appUser(), shard.appPassword());
   }
 
   // --- helpers --------------------------------------------------------------------------------
@@ -320,10 +318,7 @@ class OrderSagaCrashIT {
   }
 
   private static String firstString(String sql, String none) throws SQLException {
-    PostgresShard shard = SharedInfrastructure.postgres(false);
-    try (Connection c =
-            DriverManager.getConnection(
-                shard.primary().jdbcUrl(), shard.appUser(), shard.appPassword());
+    try (Connection c = database();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : none;
@@ -361,7 +356,7 @@ class OrderSagaCrashIT {
   /** Places an order under a fresh key; its saga is still running when the answer comes (202). */
   private String placedPending(long cents) throws Exception {
     HttpResponse<String> placed = place(UUID.randomUUID().toString(), cents);
-    assertThat(placed.statusCode()).isEqualTo(202);
+    assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
     return JSON.readTree(placed.body()).get("id").asString();
   }
 }

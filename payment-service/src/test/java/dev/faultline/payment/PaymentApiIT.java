@@ -58,7 +58,7 @@ class PaymentApiIT {
 
   @BeforeEach
   void setUp() {
-    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    http = Http.localServer(environment);
     bobs = openAccount(bob, "EUR", 5000);
   }
 

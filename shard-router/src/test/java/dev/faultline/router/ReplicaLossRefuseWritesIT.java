@@ -12,13 +12,12 @@ import dev.faultline.testing.PostgresShard;
 import dev.faultline.testing.WithZooKeeper;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The strict replica-loss policy: a shard whose synchronous replica is gone refuses writes (503 in
@@ -26,24 +25,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * replica is back in sync.
  */
 @WithZooKeeper
-// Closed after the class, while ZooKeeper is still up: a router stopping against a dead ensemble
-// would wait out its retries.
-@DirtiesContext
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = "faultline.router.replica-loss-policy=refuse-writes")
+@RouterOverOwnShards
+@TestPropertySource(properties = "faultline.router.replica-loss-policy=refuse-writes")
 class ReplicaLossRefuseWritesIT {
-  private static ShardFixture fixture;
+  @RegisterExtension static final ShardFixture fixture = new ShardFixture(1);
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
-    fixture = new ShardFixture(1);
     fixture.register(registry::add);
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    fixture.close();
   }
 
   @Autowired CuratorFramework zk;

@@ -40,7 +40,7 @@ class ShardApiIT {
 
   @BeforeEach
   void setUp() {
-    http = Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    http = Http.localServer(environment);
   }
 
   @Test

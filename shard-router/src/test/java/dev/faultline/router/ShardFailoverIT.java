@@ -34,12 +34,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -53,23 +51,14 @@ import tools.jackson.databind.json.JsonMapper;
  * from the state the previous one left.
  */
 @WithZooKeeper
-// Closed after the class, while ZooKeeper is still up: a router stopping against a dead ensemble
-// would wait out its retries.
-@DirtiesContext
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@RouterOverOwnShards
 class ShardFailoverIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static ShardFixture fixture;
+  @RegisterExtension static final ShardFixture fixture = new ShardFixture(2);
 
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
-    fixture = new ShardFixture(2);
     fixture.register(registry::add);
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    fixture.close();
   }
 
   @Autowired CuratorFramework zk;
@@ -77,7 +66,7 @@ class ShardFailoverIT {
   @Autowired Environment environment;
 
   private Http http() {
-    return Http.localhost(environment.getRequiredProperty("local.server.port", Integer.class));
+    return Http.localServer(environment);
   }
 
   private ShardClient client;

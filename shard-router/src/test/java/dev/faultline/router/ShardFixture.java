@@ -16,13 +16,16 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Dedicated shards for tests that kill, promote and rejoin nodes (never the shared ones), the
  * router's properties for them, and shard clients that play a service writing through them.
  */
-final class ShardFixture implements AutoCloseable {
+final class ShardFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   final List<PostgresShard> shards = new ArrayList<>();
   final String zkRoot = "/faultline/it-" + UUID.randomUUID() + "/shards";
 
@@ -30,12 +33,24 @@ final class ShardFixture implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final int count;
 
+  /** {@code count} shards, started before the class's tests and stopped after them. */
   ShardFixture(int count) {
+    this.count = count;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
     PostgresCredentials credentials = PostgresCredentials.random();
     for (int i = 0; i < count; i++) {
       shards.add(PostgresShard.start(true, credentials));
     }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    close();
   }
 
   PostgresShard shard(int id) {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.springframework.core.env.Environment;
 
 /** A small HTTP client for integration tests that call a service over a real socket. */
 public final class Http {
@@ -21,6 +22,11 @@ public final class Http {
 
   public static Http localhost(int port) {
     return new Http("http://127.0.0.1:" + port);
+  }
+
+  /** The application a {@code @SpringBootTest} started on a random port. */
+  public static Http localServer(Environment environment) {
+    return localhost(environment.getRequiredProperty("local.server.port", Integer.class));
   }
 
   public HttpResponse<String> get(String path, String token) {

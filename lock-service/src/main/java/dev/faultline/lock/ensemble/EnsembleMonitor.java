@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +31,7 @@ import org.springframework.stereotype.Component;
  * provider needs Jetty 9, which would clash with the rest of the build.
  */
 @Component
-class EnsembleMonitor implements SmartLifecycle {
+class EnsembleMonitor extends Rounds {
   private static final Duration INTERVAL = Duration.ofSeconds(5);
   private static final int TIMEOUT_MILLIS = 1_000;
 
@@ -68,11 +67,11 @@ class EnsembleMonitor implements SmartLifecycle {
   private final List<String> peers;
   private final Map<String, Mode> modes = new ConcurrentHashMap<>();
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
-  private final Rounds rounds;
 
   EnsembleMonitor(
       @Value("${spring.cloud.zookeeper.connect-string}") String connectString,
       MeterRegistry meters) {
+    super("zookeeper-ensemble", INTERVAL);
     this.peers = peers(connectString);
     for (String peer : peers) {
       modes.put(peer, Mode.NOT_SERVING);
@@ -85,7 +84,6 @@ class EnsembleMonitor implements SmartLifecycle {
           .tag("peer", peer)
           .register(meters);
     }
-    this.rounds = new Rounds("zookeeper-ensemble", INTERVAL, this::probeAll);
   }
 
   /** {@code host:port} of each server in a connect string (any chroot suffix dropped). */
@@ -94,7 +92,8 @@ class EnsembleMonitor implements SmartLifecycle {
     return Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private void probeAll() {
+  @Override
+  protected void round() {
     var results = peers.stream().map(p -> Map.entry(p, probes.submit(() -> probe(p)))).toList();
     for (var result : results) {
       try {
@@ -120,20 +119,5 @@ class EnsembleMonitor implements SmartLifecycle {
     } catch (IOException | RuntimeException e) {
       return Mode.NOT_SERVING;
     }
-  }
-
-  @Override
-  public void start() {
-    rounds.start();
-  }
-
-  @Override
-  public void stop() {
-    rounds.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return rounds.running();
   }
 }

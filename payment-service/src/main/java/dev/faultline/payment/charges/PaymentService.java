@@ -115,17 +115,7 @@ public class PaymentService {
       JdbcClient db, String id, Charge charge, String ownerId, long token) {
     // The payment row first (inserted, or locked if it exists), then the account: the lock order
     // refunds use too.
-    boolean fresh =
-        payments.insert(
-            db,
-            id,
-            charge.orderId(),
-            charge.accountId(),
-            ownerId,
-            charge.amountCents(),
-            charge.currency(),
-            PaymentStatus.DECLINED,
-            "PENDING_DECISION");
+    boolean fresh = payments.insertUndecided(db, id, charge, ownerId);
     if (!fresh) {
       Payment existing = payments.find(db, id, true).orElseThrow();
       if (existing.status() == PaymentStatus.VOIDED) {
@@ -216,8 +206,7 @@ public class PaymentService {
 
   private StoredResponse refundWithoutMoney(
       JdbcClient db, String id, String orderId, @Nullable Long amountCents) {
-    boolean tombstone =
-        payments.insert(db, id, orderId, null, null, 0, null, PaymentStatus.VOIDED, null);
+    boolean tombstone = payments.insertTombstone(db, id, orderId);
     Payment payment = payments.find(db, id, true).orElseThrow();
     if (!tombstone && payment.refundableCents() > 0) {
       // The charge committed since we looked: this refund needs the lease after all.

@@ -5,7 +5,6 @@ import dev.faultline.shard.ShardClient;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -35,32 +34,35 @@ class Payments {
   }
 
   /**
-   * Inserts the payment unless its ID exists; false when it did (a concurrent insert is waited for:
+   * Inserts a charge's payment, undecided until its balance check (DECLINED with reason
+   * PENDING_DECISION), unless its ID exists; false when it did (a concurrent insert is waited for:
    * the unique index makes the second insert wait for the first transaction).
    */
-  boolean insert(
-      JdbcClient db,
-      String id,
-      String orderId,
-      @Nullable String accountId,
-      @Nullable String ownerId,
-      long amountCents,
-      @Nullable String currency,
-      PaymentStatus status,
-      @Nullable String declineReason) {
+  boolean insertUndecided(JdbcClient db, String id, PaymentService.Charge charge, String ownerId) {
     return db.sql(
                 "insert into payments (id, order_id, account_id, owner_id, amount_cents, currency,"
-                    + " status, decline_reason) values (?, ?, ?, ?, ?, ?, ?, ?)"
-                    + " on conflict (id) do nothing")
+                    + " status, decline_reason) values (?, ?, ?, ?, ?, ?, 'DECLINED',"
+                    + " 'PENDING_DECISION') on conflict (id) do nothing")
             .params(
                 id,
-                orderId,
-                accountId,
+                charge.orderId(),
+                charge.accountId(),
                 ownerId,
-                amountCents,
-                currency,
-                status.name(),
-                declineReason)
+                charge.amountCents(),
+                charge.currency())
+            .update()
+        == 1;
+  }
+
+  /**
+   * Inserts a VOIDED tombstone for a payment refunded before its charge arrived (the late charge
+   * finds it and fails), unless the ID exists; false when it did.
+   */
+  boolean insertTombstone(JdbcClient db, String id, String orderId) {
+    return db.sql(
+                "insert into payments (id, order_id, amount_cents, status) values (?, ?, 0,"
+                    + " 'VOIDED') on conflict (id) do nothing")
+            .params(id, orderId)
             .update()
         == 1;
   }

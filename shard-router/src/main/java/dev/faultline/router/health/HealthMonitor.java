@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +22,7 @@ import org.springframework.stereotype.Component;
  * them can answer {@code GET /api/shards}); only the leader acts on what it sees.
  */
 @Component
-public class HealthMonitor implements SmartLifecycle {
+public class HealthMonitor extends Rounds {
 
   /** The latest probe of a node, and since when it has been continuously down (or null). */
   public record Observation(NodeHealth health, long downSinceNanos) {
@@ -45,25 +44,23 @@ public class HealthMonitor implements SmartLifecycle {
   private final RouterProperties properties;
   private final MeterRegistry meters;
   private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
-  private final Rounds rounds;
 
   HealthMonitor(
       TopologyWatcher topology,
       NodeProbe probe,
       RouterProperties properties,
       MeterRegistry meters) {
+    super("shard-health", properties.probeInterval());
     this.topology = topology;
     this.probe = probe;
     this.properties = properties;
     this.meters = meters;
-    this.rounds =
-        new Rounds(
-            "shard-health",
-            properties.probeInterval(),
-            () -> {
-              probeAll();
-              afterRound.forEach(Runnable::run);
-            });
+  }
+
+  @Override
+  protected void round() {
+    probeAll();
+    afterRound.forEach(Runnable::run);
   }
 
   /** Runs after every probe round, on the monitor's thread (the failover controller's tick). */
@@ -131,18 +128,8 @@ public class HealthMonitor implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    rounds.start();
-  }
-
-  @Override
   public void stop() {
-    rounds.stop();
+    super.stop();
     probes.shutdownNow();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return rounds.running();
   }
 }

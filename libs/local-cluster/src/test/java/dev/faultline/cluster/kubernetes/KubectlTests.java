@@ -8,6 +8,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KubectlTests {
+  /** What every call in context prod and namespace faultline starts with. */
+  private static final List<String> PROD =
+      List.of("kubectl", "--context", "prod", "--namespace", "faultline");
+
+  private static List<String> prod(String... args) {
+    List<String> command = new ArrayList<>(PROD);
+    command.addAll(List.of(args));
+    return command;
+  }
+
   @Test
   void everyCallNamesItsContextAndNamespaceAndTheKillIsAForcedDeleteWithNoGrace() throws Exception {
     List<List<String>> calls = new ArrayList<>();
@@ -23,45 +33,21 @@ class KubectlTests {
     kubectl.deletePod("zk-1");
     assertThat(kubectl.replicas("statefulset/zk")).isEqualTo(2);
     assertThat(kubectl.exec("pg-shard-0-1", "postgres").command("echo hi"))
-        .containsExactly(
-            "kubectl",
-            "--context",
-            "prod",
-            "--namespace",
-            "faultline",
-            "exec",
-            "--stdin",
-            "pg-shard-0-1",
-            "--container",
-            "postgres",
-            "--",
-            "bash",
-            "-c",
-            "echo hi");
+        .containsExactlyElementsOf(
+            prod(
+                "exec",
+                "--stdin",
+                "pg-shard-0-1",
+                "--container",
+                "postgres",
+                "--",
+                "bash",
+                "-c",
+                "echo hi"));
     assertThat(calls)
         .containsExactly(
-            List.of(
-                "kubectl",
-                "--context",
-                "prod",
-                "--namespace",
-                "faultline",
-                "delete",
-                "pod",
-                "zk-1",
-                "--grace-period=0",
-                "--force",
-                "--wait=false"),
-            List.of(
-                "kubectl",
-                "--context",
-                "prod",
-                "--namespace",
-                "faultline",
-                "get",
-                "statefulset/zk",
-                "--output",
-                "jsonpath={.spec.replicas}"));
+            prod("delete", "pod", "zk-1", "--grace-period=0", "--force", "--wait=false"),
+            prod("get", "statefulset/zk", "--output", "jsonpath={.spec.replicas}"));
     assertThat(new Kubectl(null, "faultline", (c, t) -> "").command("get", "pods"))
         .containsExactly("kubectl", "--namespace", "faultline", "get", "pods");
   }

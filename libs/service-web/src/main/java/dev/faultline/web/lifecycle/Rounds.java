@@ -1,24 +1,28 @@
 package dev.faultline.web.lifecycle;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
 
 /**
- * A monitor's heartbeat: a daemon thread that runs a round, sleeps for the interval, and runs the
- * next, until {@link #stop()} interrupts it. The shard router's health probes and the lock
- * service's ensemble probes both beat this way.
+ * A monitor's heartbeat, started and stopped with the application: a daemon thread that runs a
+ * round, sleeps for the interval, and runs the next, until {@link #stop()} interrupts it. The shard
+ * router's health probes and the lock service's ensemble probes both beat this way.
  */
-public final class Rounds {
+public abstract class Rounds implements SmartLifecycle {
   private final String name;
   private final Duration interval;
-  private final Runnable round;
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
-  public Rounds(String name, Duration interval, Runnable round) {
+  protected Rounds(String name, Duration interval) {
     this.name = name;
     this.interval = interval;
-    this.round = round;
   }
 
+  /** One round; an exception ends the heartbeat, so a round handles its own. */
+  protected abstract void round();
+
+  @Override
   public void start() {
     thread =
         Thread.ofPlatform()
@@ -27,7 +31,7 @@ public final class Rounds {
             .start(
                 () -> {
                   while (!Thread.currentThread().isInterrupted()) {
-                    round.run();
+                    round();
                     try {
                       Thread.sleep(interval);
                     } catch (InterruptedException e) {
@@ -37,6 +41,7 @@ public final class Rounds {
                 });
   }
 
+  @Override
   public void stop() {
     Thread running = thread;
     if (running != null) {
@@ -45,7 +50,8 @@ public final class Rounds {
     thread = null;
   }
 
-  public boolean running() {
+  @Override
+  public boolean isRunning() {
     return thread != null;
   }
 }

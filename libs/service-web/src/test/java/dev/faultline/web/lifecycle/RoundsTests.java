@@ -12,15 +12,21 @@ class RoundsTests {
   @Test
   void roundsRepeatUntilStoppedAndNoneRunsAfterwards() throws Exception {
     AtomicInteger count = new AtomicInteger();
-    Rounds rounds = new Rounds("test-rounds", Duration.ofMillis(10), count::incrementAndGet);
-    assertThat(rounds.running()).isFalse();
+    Rounds rounds =
+        new Rounds("test-rounds", Duration.ofMillis(10)) {
+          @Override
+          protected void round() {
+            count.incrementAndGet();
+          }
+        };
+    assertThat(rounds.isRunning()).isFalse();
 
     rounds.start();
-    assertThat(rounds.running()).isTrue();
+    assertThat(rounds.isRunning()).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> count.get() >= 3);
 
     rounds.stop();
-    assertThat(rounds.running()).isFalse();
+    assertThat(rounds.isRunning()).isFalse();
     Thread.sleep(50); // a round under way when stop() came may still finish
     int stopped = count.get();
     Thread.sleep(100);

@@ -12,9 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The suite as {@code docker-compose.yml} runs it: its gateway on the published port ({@code
@@ -28,31 +26,26 @@ public final class ComposeSuite implements Deployment, AutoCloseable {
   private static final List<String> ONE_SHOT = List.of("secrets");
 
   private final ComposeProject project;
-  private final URI gateway;
-  private final Path home;
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final Endpoints endpoints;
+  private final TokenCache tokens;
 
-  public ComposeSuite(ComposeProject project, URI gateway, Path home) {
+  public ComposeSuite(ComposeProject project, Endpoints endpoints) {
     this.project = project;
-    this.gateway = gateway;
-    this.home = home;
+    this.endpoints = endpoints;
+    // Each mint is a one-off container.
+    this.tokens =
+        new TokenCache((subject, admin) -> project.token(subject, admin, Duration.ofHours(6)));
   }
 
   public static ComposeSuite fromEnvironment() throws IOException {
-    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
-    String port = System.getenv("GATEWAY_PORT");
-    String home = System.getenv("SUITE_HOME");
+    Path repo = Endpoints.repo();
     return new ComposeSuite(
         ComposeProject.locate(repo),
-        URI.create("http://127.0.0.1:" + (port == null || port.isBlank() ? "8080" : port.trim())),
-        home == null || home.isBlank() ? repo.resolve(".suite") : Path.of(home).toAbsolutePath());
-  }
-
-  @Override
-  public URI prometheus() {
-    String port = System.getenv("PROMETHEUS_PORT");
-    return URI.create(
-        "http://127.0.0.1:" + (port == null || port.isBlank() ? "9090" : port.trim()));
+        new Endpoints(
+            "compose",
+            URI.create("http://127.0.0.1:" + Endpoints.env("GATEWAY_PORT", "8080")),
+            URI.create("http://127.0.0.1:" + Endpoints.env("PROMETHEUS_PORT", "9090")),
+            Endpoints.drillsUnderSuiteHome(repo)));
   }
 
   public ComposeProject project() {
@@ -60,31 +53,13 @@ public final class ComposeSuite implements Deployment, AutoCloseable {
   }
 
   @Override
-  public String target() {
-    return "compose";
+  public Endpoints endpoints() {
+    return endpoints;
   }
 
-  @Override
-  public URI gateway() {
-    return gateway;
-  }
-
-  @Override
-  public Path drills() {
-    return home.resolve("drills");
-  }
-
-  /** Minted once per subject and kind: each mint is a one-off container. */
   @Override
   public String token(String subject, boolean admin) throws IOException {
-    String key = (admin ? "admin:" : "customer:") + subject;
-    String known = tokens.get(key);
-    if (known != null) {
-      return known;
-    }
-    String minted = project.token(subject, admin, Duration.ofHours(6));
-    tokens.put(key, minted);
-    return minted;
+    return tokens.token(subject, admin);
   }
 
   @Override

@@ -24,17 +24,28 @@ import tools.jackson.databind.JsonNode;
  * drill's load, schedule, observer and checks are the same for every one; only this differs.
  */
 public interface Deployment {
-  /** {@code local}, {@code compose}. */
-  String target();
+  /** Its {@code --target} name, its gateway (the clients' only door), Prometheus and reports. */
+  Endpoints endpoints();
+
+  /** {@code local}, {@code compose}, {@code k8s}. */
+  default String target() {
+    return endpoints().target();
+  }
 
   /** The gateway, the clients' only door. */
-  URI gateway();
+  default URI gateway() {
+    return endpoints().gateway();
+  }
 
   /** Where drills write their history and reports. */
-  Path drills();
+  default Path drills() {
+    return endpoints().drills();
+  }
 
-  /** The deployment's Prometheus, where it has one ({@code up --monitoring}, compose). */
-  URI prometheus();
+  /** The deployment's Prometheus, where it has one ({@code up --monitoring}, compose, k8s). */
+  default URI prometheus() {
+    return endpoints().prometheus();
+  }
 
   /** A bearer token signed with the suite's key, as {@code bin/suite token} prints one. */
   String token(String subject, boolean admin) throws IOException;

@@ -37,53 +37,35 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KubernetesSuite implements Deployment, AutoCloseable {
   private final Kubectl kubectl;
-  private final URI gateway;
-  private final URI prometheus;
+  private final Endpoints endpoints;
   private final Path home;
   private final Map<String, ExecTunnel> tunnels = new ConcurrentHashMap<>();
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final TokenCache tokens = new TokenCache(this::mint);
   private volatile @Nullable PostgresCredentials credentials;
 
-  public KubernetesSuite(Kubectl kubectl, URI gateway, URI prometheus, Path home) {
+  /** {@code home}: the suite's home on this machine, where {@code bin/suite k8s-secrets} wrote. */
+  public KubernetesSuite(Kubectl kubectl, Endpoints endpoints, Path home) {
     this.kubectl = kubectl;
-    this.gateway = gateway;
-    this.prometheus = prometheus;
+    this.endpoints = endpoints;
     this.home = home;
   }
 
   public static KubernetesSuite fromEnvironment(@Nullable String context, String namespace) {
-    Path repo = Path.of(System.getProperty("suite.repo", ".")).toAbsolutePath().normalize();
-    String home = System.getenv("SUITE_HOME");
+    Path repo = Endpoints.repo();
+    Path drills = Endpoints.drillsUnderSuiteHome(repo);
     return new KubernetesSuite(
         new Kubectl(context, namespace, Kubectl.processes()),
-        URI.create(env("GATEWAY_URL", "http://127.0.0.1:8080")),
-        URI.create(env("PROMETHEUS_URL", "http://127.0.0.1:9090")),
-        home == null || home.isBlank() ? repo.resolve(".suite") : Path.of(home).toAbsolutePath());
-  }
-
-  private static String env(String name, String otherwise) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? otherwise : value.trim();
-  }
-
-  @Override
-  public String target() {
-    return "k8s";
+        new Endpoints(
+            "k8s",
+            URI.create(Endpoints.env("GATEWAY_URL", "http://127.0.0.1:8080")),
+            URI.create(Endpoints.env("PROMETHEUS_URL", "http://127.0.0.1:9090")),
+            drills),
+        drills.getParent());
   }
 
   @Override
-  public URI gateway() {
-    return gateway;
-  }
-
-  @Override
-  public URI prometheus() {
-    return prometheus;
-  }
-
-  @Override
-  public Path drills() {
-    return home.resolve("drills");
+  public Endpoints endpoints() {
+    return endpoints;
   }
 
   private Path secrets() throws IOException {
@@ -99,19 +81,15 @@ public final class KubernetesSuite implements Deployment, AutoCloseable {
 
   @Override
   public String token(String subject, boolean admin) throws IOException {
-    String key = (admin ? "admin:" : "customer:") + subject;
-    String known = tokens.get(key);
-    if (known != null) {
-      return known;
-    }
-    Path signing = secrets().resolve("signing");
-    SigningKeys keys = SigningKeys.read(signing);
+    return tokens.token(subject, admin);
+  }
+
+  private String mint(String subject, boolean admin) throws IOException {
+    SigningKeys keys = SigningKeys.read(secrets().resolve("signing"));
     Duration ttl = Duration.ofHours(6);
     TokenRequest request =
         admin ? TokenRequest.admin(subject, ttl) : TokenRequest.customer(subject, ttl);
-    String minted = new TokenMinter(keys, Clock.systemUTC()).mint(request);
-    tokens.put(key, minted);
-    return minted;
+    return new TokenMinter(keys, Clock.systemUTC()).mint(request);
   }
 
   @Override

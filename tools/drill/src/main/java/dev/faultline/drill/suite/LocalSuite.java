@@ -8,7 +8,6 @@ import dev.faultline.drill.fault.LocalSuiteFaults;
 import dev.faultline.drill.load.Gateway;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,23 +26,12 @@ public record LocalSuite(SuiteHome home, SuitePorts ports) implements Deployment
   }
 
   @Override
-  public String target() {
-    return "local";
-  }
-
-  @Override
-  public URI gateway() {
-    return ports.gatewayUri();
-  }
-
-  @Override
-  public URI prometheus() {
-    return URI.create("http://127.0.0.1:" + ports.prometheus());
-  }
-
-  @Override
-  public Path drills() {
-    return home.drills();
+  public Endpoints endpoints() {
+    return new Endpoints(
+        "local",
+        ports.gatewayUri(),
+        URI.create("http://127.0.0.1:" + ports.prometheus()),
+        home.drills());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.faultline.kubernetes.Manifests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Secrets are never in the manifests, and what the pods mount is what {@code bin/suite k8s-secrets}
@@ -54,25 +55,16 @@ public final class SecretsMounted {
         }
       }
       for (Map<String, Object> container : workload.containers()) {
+        Consumer<String> expect =
+            file -> expectFile(problems, workload, container, volumes, generated, file);
         if (app.equals("postgres")) {
-          expectFile(
-              problems,
-              workload,
-              container,
-              volumes,
-              generated,
-              "/etc/faultline/" + ClusterSecrets.POSTGRES_FILE);
+          expect.accept("/etc/faultline/" + ClusterSecrets.POSTGRES_FILE);
           continue;
         }
         if (app.equals("zookeeper")) {
           continue;
         }
-        expectFile(
-            problems,
-            workload,
-            container,
-            volumes,
-            generated,
+        expect.accept(
             EnvironmentKeys.value(manifests, container, "FAULTLINE_AUTH_PUBLIC_KEY_FILE"));
         if (ClusterSecrets.SERVICES_WITH_SECRETS.contains(app)) {
           String tree =
@@ -81,13 +73,7 @@ public final class SecretsMounted {
           var secret = generated.find("Secret", ClusterSecrets.secretName(app));
           for (String key :
               secret.map(s -> KObject.map(s.tree(), "data").keySet()).orElse(java.util.Set.of())) {
-            expectFile(
-                problems,
-                workload,
-                container,
-                volumes,
-                generated,
-                tree.replaceAll("/$", "") + "/" + key);
+            expect.accept(tree.replaceAll("/$", "") + "/" + key);
           }
         }
       }

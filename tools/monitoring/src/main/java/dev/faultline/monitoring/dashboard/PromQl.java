@@ -3,6 +3,8 @@ package dev.faultline.monitoring.dashboard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Just enough of PromQL's lexical structure for the dashboard rules: the series selectors of an
@@ -97,20 +99,29 @@ final class PromQl {
   /** The text between the brackets of every range vector and subquery. */
   static List<String> ranges(String expr) {
     List<String> ranges = new ArrayList<>();
-    int i = 0;
-    while (i < expr.length()) {
-      char c = expr.charAt(i);
-      if (c == '"' || c == '\'' || c == '`') {
-        i = skipString(expr, i);
-      } else if (c == '[') {
-        int end = expr.indexOf(']', i);
-        ranges.add(expr.substring(i + 1, end));
-        i = end + 1;
-      } else {
-        i++;
-      }
+    Matcher range = RANGE.matcher(blankStrings(expr));
+    while (range.find()) {
+      ranges.add(expr.substring(range.start(1), range.end(1)));
     }
     return ranges;
+  }
+
+  private static final Pattern RANGE = Pattern.compile("\\[([^\\]]*)]");
+
+  /** {@code expr} with every string literal's characters replaced by spaces, its length kept. */
+  private static String blankStrings(String expr) {
+    StringBuilder out = new StringBuilder(expr);
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (c == '"' || c == '\'' || c == '`') {
+        int end = Math.min(skipString(expr, i), expr.length());
+        for (int j = i; j < end; j++) {
+          out.setCharAt(j, ' ');
+        }
+        i = end - 1;
+      }
+    }
+    return out.toString();
   }
 
   private static int skipString(String expr, int i) {
