@@ -136,21 +136,11 @@ class PaymentApiIT {
 
   @Test
   void aDepositWithAStaleIfMatchIs412AndWithTheCurrentOneMovesTheBalance() throws Exception {
-    HttpResponse<String> stale =
-        http.post(
-            "/api/accounts/" + bobs + "/deposits",
-            customer(),
-            Json.object("amountCents", 250),
-            Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"7\""));
+    HttpResponse<String> stale = depositIfMatch(bobs, 250, "\"7\"");
     assertThat(stale.statusCode()).isEqualTo(412);
     assertThat(balance(bobs)).isEqualTo(5000);
 
-    HttpResponse<String> current =
-        http.post(
-            "/api/accounts/" + bobs + "/deposits",
-            customer(),
-            Json.object("amountCents", 250),
-            Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"1\""));
+    HttpResponse<String> current = depositIfMatch(bobs, 250, "\"1\"");
     assertThat(current.statusCode()).isEqualTo(201);
     assertThat(current.headers().firstValue("ETag")).hasValue("\"2\"");
     assertThat(JSON.readTree(current.body()).get("balanceCents").asLong()).isEqualTo(5250);
@@ -438,6 +428,15 @@ class PaymentApiIT {
   }
 
   /** A deposit by the account's customer, under a fresh key. */
+  /** A deposit under a fresh key, conditional on the account's revision being {@code ifMatch}. */
+  private HttpResponse<String> depositIfMatch(String account, long cents, String ifMatch) {
+    return http.post(
+        "/api/accounts/" + account + "/deposits",
+        customer(),
+        Json.object("amountCents", cents),
+        Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", ifMatch));
+  }
+
   private HttpResponse<String> deposit(String account, long cents) {
     return http.keyed(
         "/api/accounts/" + account + "/deposits",

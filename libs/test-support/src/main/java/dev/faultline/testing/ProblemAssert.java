@@ -24,6 +24,12 @@ public final class ProblemAssert {
     return problem;
   }
 
+  /** An answer of {@code status} that is a problem of kind {@code slug}. */
+  public static JsonNode assertProblem(HttpResponse<String> response, int status, String slug) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return assertProblem(response, slug);
+  }
+
   /** The problem's {@code type}, after checking that the answer is a problem at all. */
   public static String type(HttpResponse<String> response) {
     return problem(response).path("type").asString();

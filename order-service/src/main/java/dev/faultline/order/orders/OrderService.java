@@ -1,5 +1,6 @@
 package dev.faultline.order.orders;
 
+import dev.faultline.contract.Money;
 import dev.faultline.idempotency.Claim;
 import dev.faultline.idempotency.IdempotencyStore;
 import dev.faultline.idempotency.IdempotentRequest;
@@ -40,7 +41,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class OrderService implements DisposableBean {
-  static final long MAX_TOTAL_CENTS = 1_000_000_000_000L;
 
   private final ShardClient shards;
   private final Orders orders;
@@ -162,7 +162,7 @@ public class OrderService implements DisposableBean {
       for (Order.Item item : items) {
         total = Math.addExact(total, Math.multiplyExact(item.unitPriceCents(), item.quantity()));
       }
-      if (total < 1 || total > MAX_TOTAL_CENTS) {
+      if (total < 1 || total > Money.MAX_CENTS) {
         throw new OrderRejections.TotalOutOfRange();
       }
       return total;

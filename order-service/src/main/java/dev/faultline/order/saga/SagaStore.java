@@ -34,7 +34,7 @@ public class SagaStore {
     db.sql(
             "insert into sagas (order_id, next_attempt_at) values (?, now() + make_interval(secs"
                 + " => ?))")
-        .params(orderId, claimFor.toMillis() / 1000.0)
+        .params(orderId, seconds(claimFor))
         .update();
   }
 
@@ -53,11 +53,7 @@ public class SagaStore {
    * The driver moves on to the next step: the worker leaves the saga alone for {@code claimFor}.
    */
   void claim(JdbcClient db, UUID orderId, Duration claimFor) {
-    db.sql(
-            "update sagas set attempts = 0, last_error = null, next_attempt_at = now() +"
-                + " make_interval(secs => ?) where order_id = ?")
-        .params(claimFor.toMillis() / 1000.0, orderId)
-        .update();
+    postpone(db, orderId, claimFor, ", attempts = 0, last_error = null");
   }
 
   /** Counts a failed attempt; returns the attempt number (1 for the first failure). */
@@ -71,11 +67,21 @@ public class SagaStore {
   }
 
   void retryAfter(JdbcClient db, UUID orderId, Duration delay) {
+    postpone(db, orderId, delay, "");
+  }
+
+  /** Makes the saga due after {@code delay}, setting {@code alsoSet} ({@code ", a = b"}) too. */
+  private static void postpone(JdbcClient db, UUID orderId, Duration delay, String alsoSet) {
     db.sql(
-            "update sagas set next_attempt_at = now() + make_interval(secs => ?) where order_id"
-                + " = ?")
-        .params(delay.toMillis() / 1000.0, orderId)
+            "update sagas set next_attempt_at = now() + make_interval(secs => ?)"
+                + alsoSet
+                + " where order_id = ?")
+        .params(seconds(delay), orderId)
         .update();
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
   }
 
   /** Marks the saga over; returns how long it ran, in seconds. */

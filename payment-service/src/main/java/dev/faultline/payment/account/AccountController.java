@@ -1,6 +1,7 @@
 package dev.faultline.payment.account;
 
 import dev.faultline.contract.Ids;
+import dev.faultline.contract.Money;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -26,8 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/accounts")
 class AccountController {
-  static final long MAX_CENTS = 1_000_000_000_000L;
-
   private final AccountService service;
   private final Idempotency idempotency;
 
@@ -38,8 +37,8 @@ class AccountController {
 
   record OpenAccountBody(
       @NotNull @Pattern(regexp = Ids.PATTERN) String ownerId,
-      @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
-      @NotNull @Min(0) @Max(MAX_CENTS) Long initialBalanceCents) {}
+      @NotNull @Pattern(regexp = Money.CURRENCY, message = Money.CURRENCY_MESSAGE) String currency,
+      @NotNull @Min(0) @Max(Money.MAX_CENTS) Long initialBalanceCents) {}
 
   @PostMapping
   ResponseEntity<String> open(
@@ -70,7 +69,7 @@ class AccountController {
     return service.statement(id, limit, caller);
   }
 
-  record DepositBody(@NotNull @Min(1) @Max(MAX_CENTS) Long amountCents) {}
+  record DepositBody(@NotNull @Min(1) @Max(Money.MAX_CENTS) Long amountCents) {}
 
   @PostMapping("/{id}/deposits")
   ResponseEntity<String> deposit(

@@ -1,6 +1,7 @@
 package dev.faultline.payment.charges;
 
 import dev.faultline.contract.Ids;
+import dev.faultline.contract.Money;
 import dev.faultline.contract.PaymentIds;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
@@ -25,8 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 @RequestMapping("/api/payments")
 class PaymentController {
-  private static final long MAX_CENTS = 1_000_000_000_000L;
-
   private final PaymentService service;
   private final Idempotency idempotency;
 
@@ -38,8 +37,8 @@ class PaymentController {
   record ChargeBody(
       @NotNull @Pattern(regexp = Ids.PATTERN) String orderId,
       @NotNull @Pattern(regexp = Ids.PATTERN) String accountId,
-      @NotNull @Min(1) @Max(MAX_CENTS) Long amountCents,
-      @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code") String currency,
+      @NotNull @Min(1) @Max(Money.MAX_CENTS) Long amountCents,
+      @NotNull @Pattern(regexp = Money.CURRENCY, message = Money.CURRENCY_MESSAGE) String currency,
       @Pattern(regexp = Ids.PATTERN) @Nullable String customerId) {}
 
   @PostMapping
@@ -68,7 +67,7 @@ class PaymentController {
   }
 
   /** The body is optional: without an amount, everything still refundable is refunded. */
-  record RefundBody(@Min(0) @Max(MAX_CENTS) @Nullable Long amountCents) {}
+  record RefundBody(@Min(0) @Max(Money.MAX_CENTS) @Nullable Long amountCents) {}
 
   @PostMapping("/{id}/refunds")
   ResponseEntity<String> refund(

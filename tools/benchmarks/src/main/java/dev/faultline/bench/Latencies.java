@@ -1,5 +1,6 @@
 package dev.faultline.bench;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Per-operation latencies as the load harnesses report them: percentiles and a table row. */
@@ -21,5 +22,36 @@ public final class Latencies {
         rate,
         millis(sorted, 50),
         millis(sorted, 99));
+  }
+
+  /**
+   * One side of a comparison: its name in the table, each operation's nanoseconds (in any order),
+   * and the nanoseconds the operations took in all, for the rate.
+   */
+  public record Side(String name, long[] nanos, long elapsedNanos) {
+    double rate() {
+      return nanos.length / (elapsedNanos / 1e9);
+    }
+  }
+
+  /**
+   * The Markdown table of a side-by-side run: a row per side ({@code unit}/s with {@code format},
+   * p50 and p99) and the ratio ours/{@code vs} of each column.
+   */
+  public static void compare(String unit, String format, Side ours, Side baseline, String vs) {
+    Arrays.sort(ours.nanos());
+    Arrays.sort(baseline.nanos());
+    System.out.println();
+    System.out.println("| | " + unit + "/s | p50 ms | p99 ms |");
+    System.out.println("|---|---:|---:|---:|");
+    row(ours.name(), ours.rate(), ours.nanos(), format);
+    row(baseline.name(), baseline.rate(), baseline.nanos(), format);
+    System.out.printf(
+        Locale.ROOT,
+        "| ratio ours/%s | %.2f | %.2f | %.2f |%n",
+        vs,
+        ours.rate() / baseline.rate(),
+        millis(ours.nanos(), 50) / millis(baseline.nanos(), 50),
+        millis(ours.nanos(), 99) / millis(baseline.nanos(), 99));
   }
 }

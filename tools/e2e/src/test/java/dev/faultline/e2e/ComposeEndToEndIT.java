@@ -178,8 +178,7 @@ class ComposeEndToEndIT {
   @Order(3)
   void theReadmeWalkThroughWorksThroughThePublishedGateway() throws Exception {
     HttpResponse<String> anonymous = gateway.get("/api/shards", null);
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertProblem(anonymous, "unauthorized");
+    assertProblem(anonymous, 401, "unauthorized");
     // A token from the local suite's key is no key of this stack's.
     assertThat(gateway.get("/api/shards", "not.a.token").statusCode()).isEqualTo(401);
 
@@ -194,8 +193,7 @@ class ComposeEndToEndIT {
     assertThat(route.has("hash") && route.has("slot") && route.has("shard")).isTrue();
 
     HttpResponse<String> missing = gateway.get(MISSING_ORDER, customerToken);
-    assertThat(missing.statusCode()).isEqualTo(404);
-    assertProblem(missing, "order-not-found");
+    assertProblem(missing, 404, "order-not-found");
 
     String account = gateway.openAccount("alice", customerToken, 5_000);
     String key = "compose-" + UUID.randomUUID();
@@ -349,24 +347,17 @@ class ComposeEndToEndIT {
   void downWithVolumesLeavesNoContainerVolumeOrNetwork() throws Exception {
     compose.ok(Duration.ofMinutes(5), "down", "-v");
     assertThat(project.containers()).isEmpty();
-    String volumes =
-        ComposeProject.docker(
-            Duration.ofSeconds(30),
-            "volume",
-            "ls",
-            "-q",
-            "--filter",
-            "label=com.docker.compose.project=" + PROJECT);
-    assertThat(volumes.strip()).isEmpty();
-    String networks =
-        ComposeProject.docker(
-            Duration.ofSeconds(30),
-            "network",
-            "ls",
-            "-q",
-            "--filter",
-            "label=com.docker.compose.project=" + PROJECT);
-    assertThat(networks.strip()).isEmpty();
+    for (String kind : List.of("volume", "network")) {
+      String left =
+          ComposeProject.docker(
+              Duration.ofSeconds(30),
+              kind,
+              "ls",
+              "-q",
+              "--filter",
+              "label=com.docker.compose.project=" + PROJECT);
+      assertThat(left.strip()).as(kind + "s of the project").isEmpty();
+    }
   }
 
   /** Waits until every container of the suite's topology runs and is healthy. */

@@ -127,18 +127,15 @@ class SuiteEndToEndIT {
   void aValidTokenReachesEachService() throws Exception {
     // 404s whose problem type only the service itself produces: the request got there.
     HttpResponse<String> order = gateway.get(MISSING_ORDER, customerToken);
-    assertThat(order.statusCode()).isEqualTo(404);
-    ProblemAssert.assertProblem(order, "order-not-found");
+    ProblemAssert.assertProblem(order, 404, "order-not-found");
     assertThat(JSON.readTree(order.body()).get("traceId").asString())
         .isEqualTo(order.headers().firstValue("X-Trace-Id").orElseThrow());
 
     HttpResponse<String> account = gateway.get("/api/accounts/acc-1", customerToken);
-    assertThat(account.statusCode()).isEqualTo(404);
-    ProblemAssert.assertProblem(account, "account-not-found");
+    ProblemAssert.assertProblem(account, 404, "account-not-found");
 
     HttpResponse<String> lock = gateway.get("/api/locks/demo", customerToken);
-    assertThat(lock.statusCode()).isEqualTo(404);
-    ProblemAssert.assertProblem(lock, "lock-not-held");
+    ProblemAssert.assertProblem(lock, 404, "lock-not-held");
 
     HttpResponse<String> shards = gateway.get("/api/shards", customerToken);
     assertThat(shards.statusCode()).isEqualTo(200);
@@ -147,20 +144,17 @@ class SuiteEndToEndIT {
     assertThat(topology.get("shards")).hasSize(2);
 
     HttpResponse<String> badId = gateway.get("/api/orders/not-an-id", customerToken);
-    assertThat(badId.statusCode()).isEqualTo(400);
-    ProblemAssert.assertProblem(badId, "bad-request");
+    ProblemAssert.assertProblem(badId, 400, "bad-request");
   }
 
   @Test
   @Order(4)
   void shardAdministrationNeedsTheAdminRole() throws Exception {
     HttpResponse<String> customer = gateway.post("/api/shards/0/failover", customerToken);
-    assertThat(customer.statusCode()).isEqualTo(403);
-    ProblemAssert.assertProblem(customer, "forbidden");
+    ProblemAssert.assertProblem(customer, 403, "forbidden");
     // The admin gets past the gateway and the router answers (no such shard).
     HttpResponse<String> admin = gateway.post("/api/shards/9/failover", adminToken);
-    assertThat(admin.statusCode()).isEqualTo(404);
-    ProblemAssert.assertProblem(admin, "shard-not-found");
+    ProblemAssert.assertProblem(admin, 404, "shard-not-found");
   }
 
   @Test
@@ -171,8 +165,7 @@ class SuiteEndToEndIT {
     String body = GatewayCalls.orderBody("alice", account, 1_500);
 
     HttpResponse<String> missing = gateway.post("/api/orders", customerToken, body, null);
-    assertThat(missing.statusCode()).isEqualTo(400);
-    ProblemAssert.assertProblem(missing, "idempotency-key-missing");
+    ProblemAssert.assertProblem(missing, 400, "idempotency-key-missing");
 
     List<Callable<HttpResponse<String>>> duplicates = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -206,8 +199,7 @@ class SuiteEndToEndIT {
     HttpResponse<String> reused =
         gateway.post(
             "/api/orders", customerToken, GatewayCalls.orderBody("alice", account, 1_501), key);
-    assertThat(reused.statusCode()).isEqualTo(422);
-    ProblemAssert.assertProblem(reused, "idempotency-key-reused");
+    ProblemAssert.assertProblem(reused, 422, "idempotency-key-reused");
     assertThat(JSON.readTree(gateway.get("/api/orders?customerId=alice", customerToken).body()))
         .hasSize(1);
   }

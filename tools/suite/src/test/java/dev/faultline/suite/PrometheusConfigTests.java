@@ -41,19 +41,22 @@ class PrometheusConfigTests {
 
   @Test
   void committedLocalConfigIsTheRenderedOne(@TempDir Path dir) throws Exception {
-    String rendered = PrometheusConfig.committedLocal(targets(dir)).render();
-    assertThat(Files.readString(REPO.resolve("monitoring/prometheus/local.yml")))
-        .as("monitoring/prometheus/local.yml: PrometheusConfig.committedLocal renders")
-        .isEqualTo(rendered);
+    assertCommitted("local.yml", PrometheusConfig.committedLocal(targets(dir)));
   }
 
   @Test
   void committedComposeConfigIsTheRenderedOne(@TempDir Path dir) throws Exception {
-    String rendered = PrometheusConfig.compose(targets(dir)).render();
-    assertThat(Files.readString(REPO.resolve("monitoring/prometheus/compose.yml")))
-        .as("monitoring/prometheus/compose.yml: PrometheusConfig.compose renders")
-        .isEqualTo(rendered);
+    String rendered = assertCommitted("compose.yml", PrometheusConfig.compose(targets(dir)));
     assertThat(rendered)
         .contains("\"order-service-2:8102\"", "/etc/prometheus/faultline/rules/*.yml");
+  }
+
+  /** monitoring/prometheus/{@code file} is what {@code config} renders; the rendered text. */
+  private static String assertCommitted(String file, PrometheusConfig config) throws IOException {
+    String rendered = config.render();
+    assertThat(Files.readString(REPO.resolve("monitoring/prometheus").resolve(file)))
+        .as("monitoring/prometheus/" + file + ": the committed file is what the topology renders")
+        .isEqualTo(rendered);
+    return rendered;
   }
 }

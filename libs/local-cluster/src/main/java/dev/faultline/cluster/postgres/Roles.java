@@ -12,30 +12,15 @@ final class Roles {
   /** Creates the application role and database and the replication role. */
   static void bootstrap(Connection c, PostgresCredentials credentials) throws SQLException {
     try (Statement s = c.createStatement()) {
-      if (!exists(
-          s, "select 1 from pg_roles where rolname = '" + PostgresCredentials.APP_USER + "'")) {
-        s.execute(
-            "create role "
-                + PostgresCredentials.APP_USER
-                + " login password '"
-                + credentials.appPassword()
-                + "'");
-      }
+      createRole(s, PostgresCredentials.APP_USER, "login", credentials.appPassword());
       // Read-only monitoring views (pg_stat_wal_receiver, pg_stat_replication): the shard client
       // measures replica lag with them.
       s.execute("grant pg_monitor to " + PostgresCredentials.APP_USER);
-      if (!exists(
+      createRole(
           s,
-          "select 1 from pg_roles where rolname = '"
-              + PostgresCredentials.REPLICATION_USER
-              + "'")) {
-        s.execute(
-            "create role "
-                + PostgresCredentials.REPLICATION_USER
-                + " login replication password '"
-                + credentials.replicationPassword()
-                + "'");
-      }
+          PostgresCredentials.REPLICATION_USER,
+          "login replication",
+          credentials.replicationPassword());
       if (!exists(
           s, "select 1 from pg_database where datname = '" + PostgresCredentials.DATABASE + "'")) {
         s.execute(
@@ -44,6 +29,14 @@ final class Roles {
                 + " owner "
                 + PostgresCredentials.APP_USER);
       }
+    }
+  }
+
+  /** Creates role {@code name} with {@code options} and {@code password} unless it exists. */
+  private static void createRole(Statement s, String name, String options, String password)
+      throws SQLException {
+    if (!exists(s, "select 1 from pg_roles where rolname = '" + name + "'")) {
+      s.execute("create role " + name + " " + options + " password '" + password + "'");
     }
   }
 

@@ -7,7 +7,6 @@ import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockHandle;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -79,21 +78,12 @@ public final class LockBench {
         oursTotal += measure(ours, oursNanos, done, n);
         curatorTotal += measure(curator, curatorNanos, done, n);
       }
-      Arrays.sort(oursNanos);
-      Arrays.sort(curatorNanos);
-      double oursRate = cycles / (oursTotal / 1e9);
-      double curatorRate = cycles / (curatorTotal / 1e9);
-      System.out.println();
-      System.out.println("| | cycles/s | p50 ms | p99 ms |");
-      System.out.println("|---|---:|---:|---:|");
-      Latencies.row("lock-service REST (ours)", oursRate, oursNanos, "%.0f");
-      Latencies.row("Curator InterProcessMutex", curatorRate, curatorNanos, "%.0f");
-      System.out.printf(
-          Locale.ROOT,
-          "| ratio ours/Curator | %.2f | %.2f | %.2f |%n",
-          oursRate / curatorRate,
-          Latencies.millis(oursNanos, 50) / Latencies.millis(curatorNanos, 50),
-          Latencies.millis(oursNanos, 99) / Latencies.millis(curatorNanos, 99));
+      Latencies.compare(
+          "cycles",
+          "%.0f",
+          new Latencies.Side("lock-service REST (ours)", oursNanos, oursTotal),
+          new Latencies.Side("Curator InterProcessMutex", curatorNanos, curatorTotal),
+          "Curator");
     }
   }
 

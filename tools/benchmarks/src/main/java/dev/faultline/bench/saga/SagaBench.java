@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -84,21 +83,12 @@ public final class SagaBench {
         oursWall += oursPath.block(pool, n, ours, done);
         floorWall += floorPath.block(pool, n, floor, done);
       }
-      Arrays.sort(ours);
-      Arrays.sort(floor);
-      double oursRate = sagas / (oursWall / 1e9);
-      double floorRate = sagas / (floorWall / 1e9);
-      System.out.println();
-      System.out.println("| | sagas/s | p50 ms | p99 ms |");
-      System.out.println("|---|---:|---:|---:|");
-      Latencies.row("POST /api/orders through the gateway (ours)", oursRate, ours, "%.1f");
-      Latencies.row("the same SQL over JDBC, one process (floor)", floorRate, floor, "%.1f");
-      System.out.printf(
-          Locale.ROOT,
-          "| ratio ours/floor | %.2f | %.2f | %.2f |%n",
-          oursRate / floorRate,
-          Latencies.millis(ours, 50) / Latencies.millis(floor, 50),
-          Latencies.millis(ours, 99) / Latencies.millis(floor, 99));
+      Latencies.compare(
+          "sagas",
+          "%.1f",
+          new Latencies.Side("POST /api/orders through the gateway (ours)", ours, oursWall),
+          new Latencies.Side("the same SQL over JDBC, one process (floor)", floor, floorWall),
+          "floor");
     } finally {
       for (Client client : direct) {
         client.close();

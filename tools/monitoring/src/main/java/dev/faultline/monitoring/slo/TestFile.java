@@ -41,9 +41,11 @@ public final class TestFile {
     double b = slo.budget();
     double fast = Math.min(1, FAST * b);
 
-    header(out, slo, "a fast burn (20x the budget) pages and opens a ticket");
-    series(out, slo, List.of(new Phase(fast, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out,
+        slo,
+        "a fast burn (20x the budget) pages and opens a ticket",
+        List.of(new Phase(fast, 60)));
     expect(out, file, slo, RuleFile.PAGE_ALERT, "15m", true);
     expect(out, file, slo, RuleFile.TICKET_ALERT, "15m", true);
     // Checked as a comparison: the ratio of two extrapolated rates is exact only to a few ulps.
@@ -56,42 +58,51 @@ public final class TestFile {
     // 3.6x over six hours: the 1h/5m pair pages, the 6h/30m pair cannot.
     double burst = 64.8 * b;
     if (burst <= 1) {
-      header(out, slo, "a burst after quiet hours pages through the 1h/5m pair alone");
-      series(out, slo, List.of(new Phase(0, 360), new Phase(burst, 20), new Phase(0, 30)));
-      out.append("    alert_rule_test:\n");
+      scenario(
+          out,
+          slo,
+          "a burst after quiet hours pages through the 1h/5m pair alone",
+          List.of(new Phase(0, 360), new Phase(burst, 20), new Phase(0, 30)));
       expect(out, file, slo, RuleFile.PAGE_ALERT, "360m", false);
       expect(out, file, slo, RuleFile.PAGE_ALERT, "380m", true);
     }
 
-    header(out, slo, "a steady 8x burn pages through the 6h/30m pair alone");
-    series(out, slo, List.of(new Phase(8 * b, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out,
+        slo,
+        "a steady 8x burn pages through the 6h/30m pair alone",
+        List.of(new Phase(8 * b, 60)));
     expect(out, file, slo, RuleFile.PAGE_ALERT, "45m", true);
 
-    header(out, slo, "a slow burn (4x) opens a ticket, no page");
-    series(out, slo, List.of(new Phase(SLOW * b, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out, slo, "a slow burn (4x) opens a ticket, no page", List.of(new Phase(SLOW * b, 60)));
     expect(out, file, slo, RuleFile.PAGE_ALERT, "45m", false);
     expect(out, file, slo, RuleFile.TICKET_ALERT, "45m", true);
 
-    header(out, slo, "a steady 2x burn opens a ticket through the 3d/6h pair alone");
-    series(out, slo, List.of(new Phase(2 * b, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out,
+        slo,
+        "a steady 2x burn opens a ticket through the 3d/6h pair alone",
+        List.of(new Phase(2 * b, 60)));
     expect(out, file, slo, RuleFile.PAGE_ALERT, "45m", false);
     expect(out, file, slo, RuleFile.TICKET_ALERT, "45m", true);
 
-    header(out, slo, "errors inside the budget (0.5x) alert nobody");
-    series(out, slo, List.of(new Phase(WITHIN * b, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out,
+        slo,
+        "errors inside the budget (0.5x) alert nobody",
+        List.of(new Phase(WITHIN * b, 60)));
     for (String alert : List.of(RuleFile.PAGE_ALERT, RuleFile.TICKET_ALERT)) {
       for (String at : List.of("10m", "45m")) {
         expect(out, file, slo, alert, at, false);
       }
     }
 
-    header(out, slo, "a page resolves once the fix has cleaned both short windows");
-    series(out, slo, List.of(new Phase(fast, 30), new Phase(0, 60)));
-    out.append("    alert_rule_test:\n");
+    scenario(
+        out,
+        slo,
+        "a page resolves once the fix has cleaned both short windows",
+        List.of(new Phase(fast, 30), new Phase(0, 60)));
     expect(out, file, slo, RuleFile.PAGE_ALERT, "25m", true);
     // 35 minutes after the fix neither short window (5m, 30m) holds an error.
     expect(out, file, slo, RuleFile.PAGE_ALERT, "65m", false);
@@ -100,6 +111,13 @@ public final class TestFile {
 
   /** {@code minutes} one-minute samples in which a share {@code bad} of the events fail. */
   record Phase(double bad, int minutes) {}
+
+  /** A test case: its name, the input series of {@code phases}, and the start of its alerts. */
+  private static void scenario(StringBuilder out, Slo slo, String what, List<Phase> phases) {
+    header(out, slo, what);
+    series(out, slo, phases);
+    out.append("    alert_rule_test:\n");
+  }
 
   private static void header(StringBuilder out, Slo slo, String what) {
     out.append("  - name: ").append(RuleFile.quote(slo.name() + ": " + what)).append('\n');

@@ -38,11 +38,7 @@ class PromtoolTests {
 
   @Test
   void everyRuleFileIsValidAndLintClean() throws Exception {
-    List<Path> rules = files("rules", ".yml");
-    assertThat(rules).hasSizeGreaterThan(1);
-    List<String> command = new ArrayList<>(List.of("promtool", "check", "rules"));
-    rules.forEach(r -> command.add(r.toString()));
-    String out = run(command);
+    String out = promtoolOnEach(files("rules", ".yml"), "check", "rules");
     assertThat(out).doesNotContain("FAILED").contains("SUCCESS");
   }
 
@@ -56,11 +52,16 @@ class PromtoolTests {
 
   @Test
   void everyRuleTestPasses() throws Exception {
-    List<Path> tests = files("tests", ".test.yml");
-    assertThat(tests).hasSizeGreaterThan(1);
-    List<String> command = new ArrayList<>(List.of("promtool", "test", "rules"));
-    tests.forEach(t -> command.add(t.toString()));
-    run(command);
+    promtoolOnEach(files("tests", ".test.yml"), "test", "rules");
+  }
+
+  /** {@code promtool ARGS FILES...} over several files (there must be some); its output. */
+  private static String promtoolOnEach(List<Path> files, String... args) throws Exception {
+    assertThat(files).hasSizeGreaterThan(1);
+    List<String> command = new ArrayList<>(List.of("promtool"));
+    command.addAll(List.of(args));
+    files.forEach(f -> command.add(f.toString()));
+    return run(command);
   }
 
   /** Every dashboard query parses as PromQL (as a recording rule, which promtool checks). */

@@ -39,10 +39,14 @@ class SloFileTests {
     assertThat(((Slo.Latency) file.slo("pay-fast").sli()).le()).isEqualTo("0.5");
   }
 
+  /** The error-ratio expression of {@code slo} in {@link #ONE} over {@code range}. */
+  private static String errorRatio(String slo, String range) {
+    return RuleFile.errorRatio(SloFile.parse(ONE).slo(slo).sli(), range);
+  }
+
   @Test
   void anEventsRatioCountsBadOverAllAndIsZeroWithoutBadSeries() {
-    SloFile file = SloFile.parse(ONE);
-    assertThat(RuleFile.errorRatio(file.slo("pay").sli(), "5m"))
+    assertThat(errorRatio("pay", "5m"))
         .isEqualTo(
             "(sum(rate(requests_total{operation=\"pay\",outcome=\"SERVER_ERROR\"}[5m])) or"
                 + " vector(0)) / sum(rate(requests_total{operation=\"pay\"}[5m]))");
@@ -50,8 +54,7 @@ class SloFileTests {
 
   @Test
   void aLatencyRatioCountsWhatMissedTheBucket() {
-    SloFile file = SloFile.parse(ONE);
-    assertThat(RuleFile.errorRatio(file.slo("pay-fast").sli(), "1h"))
+    assertThat(errorRatio("pay-fast", "1h"))
         .isEqualTo(
             "clamp_min(1 - sum(rate(requests_seconds_bucket{le=\"0.5\",operation=\"pay\"}[1h]))"
                 + " / sum(rate(requests_seconds_count{operation=\"pay\"}[1h])), 0)");
