@@ -6,6 +6,13 @@ import java.util.List;
 final class CommandLine {
   private CommandLine() {}
 
+  /** A command the user got wrong: its message alone (no stack trace), and exit code 2. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
   /** Options that take a value: the word after one is that value, never a process's name. */
   static final java.util.Set<String> VALUED = java.util.Set.of("-n", "--customer", "--ttl-hours");
 
@@ -21,7 +28,7 @@ final class CommandLine {
         return arg;
       }
     }
-    throw new Suite.UsageException("which process? (bin/suite status lists them)");
+    throw new UsageException("which process? (bin/suite status lists them)");
   }
 
   static int intOption(List<String> args, String option, int fallback) {
@@ -29,7 +36,7 @@ final class CommandLine {
     try {
       return value == null ? fallback : Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new Suite.UsageException(option + " needs a number, got '" + value + "'");
+      throw new UsageException(option + " needs a number, got '" + value + "'");
     }
   }
 
@@ -39,7 +46,7 @@ final class CommandLine {
       return fallback;
     }
     if (i + 1 >= args.size()) {
-      throw new Suite.UsageException(option + " needs a value");
+      throw new UsageException(option + " needs a value");
     }
     return args.get(i + 1);
   }

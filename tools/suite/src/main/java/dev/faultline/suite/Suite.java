@@ -48,7 +48,7 @@ public final class Suite {
     int exit;
     try {
       exit = suite.run(List.of(args));
-    } catch (UsageException e) {
+    } catch (CommandLine.UsageException e) {
       System.err.println("suite: " + e.getMessage());
       exit = 2;
     } catch (Exception e) {
@@ -76,7 +76,8 @@ public final class Suite {
       case "token" -> token(rest);
       case "k8s-secrets" -> k8sSecrets();
       case "down" -> locked(() -> down(rest.contains("--purge")));
-      default -> throw new UsageException("unknown command '" + command + "'\n" + USAGE);
+      default ->
+          throw new CommandLine.UsageException("unknown command '" + command + "'\n" + USAGE);
     };
   }
 
@@ -172,7 +173,7 @@ public final class Suite {
       // With the key bin/suite k8s-secrets made here (the cluster has only the public half).
       Path signing = ClusterSecrets.folder(home.root()).resolve("signing");
       if (!Files.exists(signing.resolve(SigningKeys.PRIVATE_FILE))) {
-        throw new UsageException(
+        throw new CommandLine.UsageException(
             "no cluster keys in " + signing + ": run bin/suite k8s-secrets first");
       }
       SigningKeys keys = SigningKeys.read(signing);
@@ -258,7 +259,8 @@ public final class Suite {
                 StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock()) {
       if (lock == null) {
-        throw new UsageException("another bin/suite command is changing the suite right now");
+        throw new CommandLine.UsageException(
+            "another bin/suite command is changing the suite right now");
       }
       return action.call();
     }
@@ -273,7 +275,7 @@ public final class Suite {
         .find(name)
         .orElseThrow(
             () ->
-                new UsageException(
+                new CommandLine.UsageException(
                     "no process named '"
                         + name
                         + "'; the suite has: "
@@ -288,12 +290,6 @@ public final class Suite {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  static final class UsageException extends RuntimeException {
-    UsageException(String message) {
-      super(message);
     }
   }
 

@@ -35,13 +35,13 @@ class SuiteTests {
   void misuseIsAUsageErrorThatSaysWhatWentWrong(@TempDir Path dir) {
     Suite suite = suite(dir, new ByteArrayOutputStream());
     assertThatThrownBy(() -> suite.run(List.of("explode")))
-        .isInstanceOf(Suite.UsageException.class)
+        .isInstanceOf(CommandLine.UsageException.class)
         .hasMessageContaining("unknown command");
     assertThatThrownBy(() -> suite.run(List.of("token", "--customer")))
-        .isInstanceOf(Suite.UsageException.class)
+        .isInstanceOf(CommandLine.UsageException.class)
         .hasMessageContaining("needs a value");
     assertThatThrownBy(() -> suite.run(List.of("kill")))
-        .isInstanceOf(Suite.UsageException.class)
+        .isInstanceOf(CommandLine.UsageException.class)
         .hasMessageContaining("which process");
   }
 
