@@ -22,7 +22,7 @@ public class Orders {
 
   private final ShardClient shards;
 
-  Orders(ShardClient shards) {
+  public Orders(ShardClient shards) {
     this.shards = shards;
   }
 

@@ -18,7 +18,7 @@ public class Accounts {
   private final ShardClient shards;
   private final StorageFence fence;
 
-  Accounts(ShardClient shards, StorageFence fence) {
+  public Accounts(ShardClient shards, StorageFence fence) {
     this.shards = shards;
     this.fence = fence;
   }

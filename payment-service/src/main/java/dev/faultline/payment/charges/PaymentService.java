@@ -43,6 +43,7 @@ public class PaymentService {
   private final Ledger ledger;
   private final AccountLeases leases;
   private final Idempotency idempotency;
+  private final ChargeCapture capture;
 
   PaymentService(
       ShardClient shards,
@@ -50,13 +51,15 @@ public class PaymentService {
       Accounts accounts,
       Ledger ledger,
       AccountLeases leases,
-      Idempotency idempotency) {
+      Idempotency idempotency,
+      ChargeCapture capture) {
     this.shards = shards;
     this.payments = payments;
     this.accounts = accounts;
     this.ledger = ledger;
     this.leases = leases;
     this.idempotency = idempotency;
+    this.capture = capture;
   }
 
   /** A charge; {@code customerId} says whom an admin (the order saga) charges for. */
@@ -104,41 +107,13 @@ public class PaymentService {
             charge.accountId(),
             token ->
                 idempotency.execute(
-                    shard, request, db -> capture(db, id, charge, account.get().ownerId(), token)));
+                    shard,
+                    request,
+                    db -> capture.capture(db, id, charge, account.get().ownerId(), token)));
     if (!outcome.replayed()) {
       Failpoints.hit(CHARGE_COMMITTED);
     }
     return outcome;
-  }
-
-  private StoredResponse capture(
-      JdbcClient db, String id, Charge charge, String ownerId, long token) {
-    // The payment row first (inserted, or locked if it exists), then the account: the lock order
-    // refunds use too.
-    boolean fresh = payments.insertUndecided(db, id, charge, ownerId);
-    if (!fresh) {
-      Payment existing = payments.find(db, id, true).orElseThrow();
-      if (existing.status() == PaymentStatus.VOIDED) {
-        throw new PaymentRejections.PaymentVoided(id);
-      }
-      if (!existing.sameTermsAs(charge.accountId(), charge.amountCents(), charge.currency())) {
-        throw new PaymentRejections.PaymentConflict(id);
-      }
-      return paymentResponse(200, existing);
-    }
-    Account locked = accounts.find(db, charge.accountId(), true).orElseThrow();
-    if (locked.balanceCents() < charge.amountCents()) {
-      db.sql("update payments set decline_reason = 'INSUFFICIENT_FUNDS' where id = ?")
-          .param(id)
-          .update();
-    } else {
-      accounts.move(db, charge.accountId(), -charge.amountCents(), token);
-      ledger.post(db, id, MovementKind.CHARGE, charge.accountId(), -charge.amountCents(), token);
-      db.sql("update payments set status = 'CAPTURED', decline_reason = null where id = ?")
-          .param(id)
-          .update();
-    }
-    return paymentResponse(201, payments.find(db, id, false).orElseThrow());
   }
 
   public Payment get(String id, Caller caller) {
@@ -221,9 +196,7 @@ public class PaymentService {
   }
 
   private StoredResponse paymentResponse(int status, Payment payment) {
-    return idempotency
-        .responses()
-        .resource(status, payment, "/api/payments/" + payment.id(), payment.etag());
+    return capture.response(status, payment);
   }
 
   private StoredResponse refundResponse(Refund refund) {
