@@ -34,6 +34,34 @@ public final class Latencies {
     }
   }
 
+  /** Runs {@code n} operations into {@code into[from, from + n)}; the nanoseconds they took. */
+  @FunctionalInterface
+  public interface Block {
+    long run(int n, long[] into, int from) throws Exception;
+  }
+
+  /**
+   * {@code count} operations a side, in blocks of {@code block} that alternate between ours and the
+   * baseline, so both see the same machine through the run.
+   */
+  public static Side[] alternate(
+      int count, int block, String oursName, Block ours, String baselineName, Block baseline)
+      throws Exception {
+    long[] oursNanos = new long[count];
+    long[] baselineNanos = new long[count];
+    long oursElapsed = 0;
+    long baselineElapsed = 0;
+    for (int done = 0; done < count; done += block) {
+      int n = Math.min(block, count - done);
+      oursElapsed += ours.run(n, oursNanos, done);
+      baselineElapsed += baseline.run(n, baselineNanos, done);
+    }
+    return new Side[] {
+      new Side(oursName, oursNanos, oursElapsed),
+      new Side(baselineName, baselineNanos, baselineElapsed)
+    };
+  }
+
   /**
    * The Markdown table of a side-by-side run: a row per side ({@code unit}/s with {@code format},
    * p50 and p99) and the ratio ours/{@code vs} of each column.

@@ -69,21 +69,15 @@ public final class LockBench {
         ours.run();
         curator.run();
       }
-      long[] oursNanos = new long[cycles];
-      long[] curatorNanos = new long[cycles];
-      long oursTotal = 0;
-      long curatorTotal = 0;
-      for (int done = 0; done < cycles; done += BLOCK) {
-        int n = Math.min(BLOCK, cycles - done);
-        oursTotal += measure(ours, oursNanos, done, n);
-        curatorTotal += measure(curator, curatorNanos, done, n);
-      }
-      Latencies.compare(
-          "cycles",
-          "%.0f",
-          new Latencies.Side("lock-service REST (ours)", oursNanos, oursTotal),
-          new Latencies.Side("Curator InterProcessMutex", curatorNanos, curatorTotal),
-          "Curator");
+      Latencies.Side[] sides =
+          Latencies.alternate(
+              cycles,
+              BLOCK,
+              "lock-service REST (ours)",
+              (n, into, from) -> measure(ours, into, from, n),
+              "Curator InterProcessMutex",
+              (n, into, from) -> measure(curator, into, from, n));
+      Latencies.compare("cycles", "%.0f", sides[0], sides[1], "Curator");
     }
   }
 

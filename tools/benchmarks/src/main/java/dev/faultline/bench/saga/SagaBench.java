@@ -67,22 +67,15 @@ public final class SagaBench {
         oursPath.block(pool, BLOCK, new long[BLOCK], 0);
         floorPath.block(pool, BLOCK, new long[BLOCK], 0);
       }
-      long[] ours = new long[sagas];
-      long[] floorNanos = new long[sagas];
-      long oursWall = 0;
-      long floorWall = 0;
-      for (int done = 0; done < sagas; done += BLOCK) {
-        int n = Math.min(BLOCK, sagas - done);
-        oursWall += oursPath.block(pool, n, ours, done);
-        floorWall += floorPath.block(pool, n, floorNanos, done);
-      }
-      Latencies.compare(
-          "sagas",
-          "%.1f",
-          new Latencies.Side("POST /api/orders through the gateway (ours)", ours, oursWall),
-          new Latencies.Side(
-              "the services' own statements over JDBC, one process (floor)", floorNanos, floorWall),
-          "floor");
+      Latencies.Side[] sides =
+          Latencies.alternate(
+              sagas,
+              BLOCK,
+              "POST /api/orders through the gateway (ours)",
+              (n, into, from) -> oursPath.block(pool, n, into, from),
+              "the services' own statements over JDBC, one process (floor)",
+              (n, into, from) -> floorPath.block(pool, n, into, from));
+      Latencies.compare("sagas", "%.1f", sides[0], sides[1], "floor");
     }
   }
 
