@@ -14,6 +14,7 @@ import dev.faultline.testing.SharedInfrastructure;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -296,12 +297,43 @@ class OrderApiIT {
                 + bob
                 + "\",\"accountId\":\""
                 + bobs
-                + "\",\"currency\":\"EUR\",\"items\":[]}")) {
+                + "\",\"currency\":\"EUR\",\"items\":[]}",
+            // Strict binding: never truncated, coerced or last-one-wins.
+            orderBody(bob, bobs, "EUR", 1, 100).replace("\"quantity\":1", "\"quantity\":1.5"),
+            orderBody(bob, bobs, "EUR", 1, 100).replace("\"quantity\":1", "\"quantity\":\"1\""),
+            orderBody(bob, bobs, "EUR", 1, 100)
+                .replace("\"quantity\":1", "\"quantity\":1,\"quantity\":2"),
+            orderBody(bob, bobs, "EUR", 1, 100).replace("\"EUR\"", "978"))) {
       HttpResponse<String> response =
           http.keyed("/api/orders", customer(), UUID.randomUUID().toString(), body);
       assertThat(response.statusCode()).as(body).isEqualTo(400);
       assertThat(response.headers().firstValue("Content-Type"))
           .hasValue("application/problem+json");
+    }
+    assertThat(orderCount(bob)).isZero();
+  }
+
+  @Test
+  void anIdWhoseSlotTheRingLacksNamesNoOrder() throws Exception {
+    // Version 8 and the IETF variant, as ours are, but slot 0xffff: the ring has 16384.
+    String id = "ffff0000-0000-8000-8000-000000000001";
+    ProblemAssert.assertProblem(http.get("/api/orders/" + id, customer()), 404, "order-not-found");
+    ProblemAssert.assertProblem(
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), ""),
+        404,
+        "order-not-found");
+  }
+
+  @Test
+  void aMultipartBodyIsAnUnsupportedMediaTypeNotAnError() throws Exception {
+    for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=x")) {
+      HttpResponse<String> response =
+          http.send(
+              http.builder("/api/orders", customer())
+                  .header("Content-Type", type)
+                  .header("Idempotency-Key", UUID.randomUUID().toString())
+                  .POST(HttpRequest.BodyPublishers.ofString(orderBody(bob, bobs, "EUR", 1, 100))));
+      ProblemAssert.assertProblem(response, 415, "unsupported-media-type");
     }
     assertThat(orderCount(bob)).isZero();
   }

@@ -246,6 +246,37 @@ class PaymentApiIT {
     assertThat(balance(bobs)).isEqualTo(5000);
   }
 
+  @Test
+  void bindingIsStrictSoWhatWouldBeGuessedIsRefusedAndNothingMoves() throws Exception {
+    String deposits = "/api/accounts/" + bobs + "/deposits";
+    for (String body :
+        List.of(
+            "{\"amountCents\": 1.5}", // was truncated to 1 and applied
+            "{\"amountCents\": \"250\"}", // was coerced to 250
+            "{\"amountCents\": true}",
+            "{\"amountCents\": 1, \"amountCents\": 2}")) { // was the last one
+      ProblemAssert.assertProblem(
+          http.keyed(deposits, customer(), UUID.randomUUID().toString(), body), 400, "bad-request");
+    }
+    HttpResponse<String> numericCurrency =
+        http.keyed(
+            "/api/accounts",
+            customer(),
+            UUID.randomUUID().toString(),
+            "{\"ownerId\": \"" + bob + "\", \"currency\": 978, \"initialBalanceCents\": 0}");
+    ProblemAssert.assertProblem(numericCurrency, 400, "bad-request");
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertLedgerBalances();
+  }
+
+  @Test
+  void anIdWhoseSlotTheRingLacksNamesNoPayment() throws Exception {
+    // The format allows four hex digits; the ring has 16384 slots.
+    String id = "pay_ffff_" + UUID.randomUUID();
+    ProblemAssert.assertProblem(http.get("/api/payments/" + id, ADMIN), 404, "payment-not-found");
+    ProblemAssert.assertProblem(refund(id, ADMIN, "{}"), 404, "payment-not-found");
+  }
+
   // --- refunds --------------------------------------------------------------------------------
 
   @Test
@@ -257,6 +288,9 @@ class PaymentApiIT {
             .asString();
 
     assertThat(refund(id, bob(), "{}").statusCode()).isEqualTo(403);
+    // A refund names at least a cent: 0 would record a movement of nothing.
+    ProblemAssert.assertProblem(
+        refund(id, ADMIN, Json.object("amountCents", 0)), 400, "bad-request");
     HttpResponse<String> tooMuch = refund(id, ADMIN, Json.object("amountCents", 1001));
     assertThat(tooMuch.statusCode()).isEqualTo(422);
     assertThat(ProblemAssert.type(tooMuch))
@@ -427,7 +461,6 @@ class PaymentApiIT {
         });
   }
 
-  /** A deposit by the account's customer, under a fresh key. */
   /** A deposit under a fresh key, conditional on the account's revision being {@code ifMatch}. */
   private HttpResponse<String> depositIfMatch(String account, long cents, String ifMatch) {
     return http.post(
@@ -437,6 +470,7 @@ class PaymentApiIT {
         Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", ifMatch));
   }
 
+  /** A deposit by the account's customer, under a fresh key. */
   private HttpResponse<String> deposit(String account, long cents) {
     return http.keyed(
         "/api/accounts/" + account + "/deposits",

@@ -12,12 +12,19 @@ import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * What every servlet service of the suite gets by depending on this library: token checks, a {@link
@@ -40,6 +47,26 @@ public class ServiceWebAutoConfiguration {
   @Bean
   ServiceInstances serviceInstances(DiscoveryClient discovery) {
     return new ServiceInstances(discovery);
+  }
+
+  /**
+   * Request bodies bind strictly, so a client's slip is refused instead of guessed at: an integer
+   * field takes integers only (1.5 is a 400, never truncated to 1), strings, numbers and booleans
+   * are not coerced into one another ("250" is not 250), and a key given twice is refused.
+   */
+  @Bean
+  JsonMapperBuilderCustomizer strictJsonBinding() {
+    return builder ->
+        builder
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfig(
+                LogicalType.Textual,
+                text ->
+                    text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 
   @Bean

@@ -107,6 +107,14 @@ public final class ShardClient implements AutoCloseable {
     return topology.view().ring().shardOfSlot(slot);
   }
 
+  /**
+   * Whether {@code slot} is one of the ring's: a slot read out of a client's ID (an order's, a
+   * payment's) may be anything its format allows, and names nothing when it is not.
+   */
+  public boolean hasSlot(int slot) {
+    return slot >= 0 && slot < slots();
+  }
+
   /** The number of hash slots of the ring (fixed for the life of the topology). */
   public int slots() {
     return topology.view().ring().slots();

@@ -192,7 +192,7 @@ public class OrderService implements DisposableBean {
    */
   public Outcome cancel(
       UUID id, IdempotentRequest request, @Nullable String ifMatch, Caller caller) {
-    if (!OrderIds.isOrderId(id)) {
+    if (!orders.canExist(id)) {
       throw new OrderRejections.OrderNotFound(id);
     }
     Outcome outcome =

@@ -31,8 +31,16 @@ public class Orders {
     return shards.shardOfSlot(OrderIds.slotOf(id));
   }
 
+  /**
+   * Whether {@code id} can name an order: one of our IDs (version 8) whose slot the ring has. Any
+   * other UUID a client sends names none, and routes nowhere.
+   */
+  public boolean canExist(UUID id) {
+    return OrderIds.isOrderId(id) && shards.hasSlot(OrderIds.slotOf(id));
+  }
+
   public Optional<Order> find(UUID id) {
-    if (!OrderIds.isOrderId(id)) {
+    if (!canExist(id)) {
       return Optional.empty();
     }
     return shards.read(shardOf(id), Freshness.LATEST, db -> find(db, id, false));

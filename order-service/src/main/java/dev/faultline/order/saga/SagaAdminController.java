@@ -1,6 +1,5 @@
 package dev.faultline.order.saga;
 
-import dev.faultline.order.orders.OrderIds;
 import dev.faultline.order.orders.OrderRejections;
 import dev.faultline.order.orders.Orders;
 import dev.faultline.shard.Freshness;
@@ -65,7 +64,7 @@ class SagaAdminController {
   @PostMapping("/{orderId}/retry")
   ResponseEntity<Map<String, Object>> retry(@PathVariable UUID orderId, Caller caller) {
     requireAdmin(caller);
-    if (!OrderIds.isOrderId(orderId)) {
+    if (!orders.canExist(orderId)) {
       throw new OrderRejections.OrderNotFound(orderId);
     }
     boolean open = shards.write(orders.shardOf(orderId), db -> store.retryNow(db, orderId));

@@ -66,8 +66,11 @@ class PaymentController {
     return ResponseEntity.ok().eTag(payment.etag()).body(payment);
   }
 
-  /** The body is optional: without an amount, everything still refundable is refunded. */
-  record RefundBody(@Min(0) @Max(Money.MAX_CENTS) @Nullable Long amountCents) {}
+  /**
+   * The body is optional: without an amount, everything still refundable is refunded. An amount is
+   * at least a cent: a refund of 0 would record a movement of nothing.
+   */
+  record RefundBody(@Min(1) @Max(Money.MAX_CENTS) @Nullable Long amountCents) {}
 
   @PostMapping("/{id}/refunds")
   ResponseEntity<String> refund(

@@ -118,13 +118,18 @@ public class PaymentService {
 
   public Payment get(String id, Caller caller) {
     Payment payment =
-        PaymentIds.parse(id)
+        parse(id)
             .flatMap(parsed -> payments.find(shards.shardOfSlot(parsed.slot()), id))
             .orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
     if (!caller.isAdmin() && !caller.subject().equals(payment.ownerId())) {
       throw new PaymentRejections.PaymentNotFound(id);
     }
     return payment;
+  }
+
+  /** A payment ID whose slot the ring has; any other names no payment. */
+  private Optional<PaymentIds.Parsed> parse(String id) {
+    return PaymentIds.parse(id).filter(parsed -> shards.hasSlot(parsed.slot()));
   }
 
   /** What a refund did: how much it moved, and the payment afterwards. */
@@ -142,7 +147,7 @@ public class PaymentService {
           "refunds are issued by the order saga (cancel the order) or an operator");
     }
     PaymentIds.Parsed parsed =
-        PaymentIds.parse(id).orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
+        parse(id).orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
     int shard = shards.shardOfSlot(parsed.slot());
     Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
     if (replay.isPresent()) {

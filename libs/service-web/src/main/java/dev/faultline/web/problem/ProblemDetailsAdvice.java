@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -58,6 +59,20 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         "bad-request",
         "Malformed request",
         "'" + e.getName() + "' has an invalid value");
+  }
+
+  /**
+   * A multipart content type: the servlet parses such a body before any handler is chosen, and
+   * fails on one that is not multipart. Every API here takes JSON, so it is the media type that is
+   * wrong, whatever the body holds.
+   */
+  @ExceptionHandler(MultipartException.class)
+  ProblemDetail multipart(MultipartException e) {
+    return Problems.of(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        "the API takes application/json bodies, not multipart");
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
