@@ -28,7 +28,7 @@ public class Payments {
     return shards.read(shard, Freshness.LATEST, db -> find(db, id, false));
   }
 
-  public Optional<Payment> find(JdbcClient db, String id, boolean forUpdate) {
+  Optional<Payment> find(JdbcClient db, String id, boolean forUpdate) {
     return db.sql(
             "select " + COLUMNS + " from payments where id = ?" + (forUpdate ? " for update" : ""))
         .param(id)

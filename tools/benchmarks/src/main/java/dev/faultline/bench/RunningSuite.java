@@ -30,6 +30,11 @@ public record RunningSuite(SuiteHome home, SuitePorts ports) {
     return home.existingPostgresCredentials();
   }
 
+  /** The suite's shards through the services' shard client; close it when done. */
+  public SuiteShards shards() throws Exception {
+    return new SuiteShards(ports.zooKeeperConnect(), credentials());
+  }
+
   public SuiteCommand command() {
     return new SuiteCommand(home, ports);
   }

@@ -2,16 +2,12 @@ package dev.faultline.bench.failover;
 
 import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
-import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.bench.SuiteShards;
 import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
-import dev.faultline.shard.ShardsProperties;
 import dev.faultline.shard.topology.ShardInfo;
-import dev.faultline.shard.topology.TopologyStore;
 import dev.faultline.shard.topology.TopologyWatcher;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code bin/bench failover [--shard N] [--writers 4] [--seconds 20]}: against the running local
@@ -43,151 +35,124 @@ public final class FailoverBench {
     int writers = Bench.intArg(args, "--writers", 4);
     int seconds = Math.min(120, Bench.intArg(args, "--seconds", 20));
     RunningSuite suite = RunningSuite.fromEnvironment();
-    PostgresCredentials credentials = suite.credentials();
-    String zkConnect = suite.ports().zooKeeperConnect();
+    try (SuiteShards shards = suite.shards()) {
+      TopologyWatcher topology = shards.topology();
+      ShardClient client = shards.client("bench", "bench-failover", writers + 2).start();
+      ShardInfo before = topology.topology().shard(shard).orElseThrow();
+      long epochBefore = topology.topology().epoch();
+      String victim = "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, suite.ports());
+      long pid = pidOf(suite, victim);
+      System.out.printf(
+          Locale.ROOT,
+          "failover: shard %d primary %s (%s, pid %d), epoch %d; %d writers for %d s, kill at 3 s%n",
+          shard,
+          before.primary(),
+          victim,
+          pid,
+          epochBefore,
+          writers,
+          seconds);
 
-    try (CuratorFramework zk =
-        CuratorFrameworkFactory.newClient(zkConnect, new ExponentialBackoffRetry(200, 5))) {
-      zk.start();
-      if (!zk.blockUntilConnected(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("ZooKeeper at " + zkConnect + " does not answer");
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; keys.size() < 200_000; i++) {
+        String key = "bench-" + run + "-" + i;
+        if (client.shardOf(key) == shard) {
+          keys.add(key);
+        }
       }
-      TopologyStore store =
-          new TopologyStore(zk, JsonMapper.builder().build(), "/faultline/shards");
-      var stored =
-          store.read().orElseThrow(() -> new IllegalStateException("no topology in ZooKeeper"));
-      ShardsProperties properties =
-          new ShardsProperties(
-              List.of(),
-              "/faultline/shards",
-              "bench",
-              "faultline",
-              PostgresCredentials.APP_USER,
-              credentials.appPassword(),
-              writers + 2,
-              Duration.ofSeconds(2),
-              true);
-      try (TopologyWatcher topology = TopologyWatcher.start(store, zk, stored.topology());
-          ShardClient client =
-              new ShardClient(properties, "bench-failover", topology, new SimpleMeterRegistry())
-                  .start()) {
-        ShardInfo before = topology.topology().shard(shard).orElseThrow();
-        long epochBefore = topology.topology().epoch();
-        String victim =
-            "pg-shard-" + shard + "-" + bornRole(before.primary(), shard, suite.ports());
-        long pid = pidOf(suite, victim);
-        System.out.printf(
-            Locale.ROOT,
-            "failover: shard %d primary %s (%s, pid %d), epoch %d; %d writers for %d s, kill at 3 s%n",
-            shard,
-            before.primary(),
-            victim,
-            pid,
-            epochBefore,
-            writers,
-            seconds);
-
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; keys.size() < 200_000; i++) {
-          String key = "bench-" + run + "-" + i;
-          if (client.shardOf(key) == shard) {
-            keys.add(key);
-          }
-        }
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
-        AtomicLong firstAckAfterKill = new AtomicLong(-1);
-        AtomicLong longestWrite = new AtomicLong();
-        AtomicLong lastAck = new AtomicLong(System.nanoTime());
-        AtomicLong longestGap = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        for (int w = 0; w < writers; w++) {
-          int writer = w;
-          pool.submit(
-              () -> {
-                for (int i = writer;
-                    i < keys.size() && !stop.get() && System.nanoTime() < deadline;
-                    i += writers) {
-                  String key = keys.get(i);
-                  long started = System.nanoTime();
-                  try {
-                    client.write(
-                        key, db -> db.sql("insert into items (id) values (?)").param(key).update());
-                    long now = System.nanoTime();
-                    acknowledged.add(key);
-                    longestWrite.accumulateAndGet(now - started, Math::max);
-                    long previous = lastAck.getAndAccumulate(now, Math::max);
-                    longestGap.accumulateAndGet(now - previous, Math::max);
-                    if (started > killedAt.get()) {
-                      firstAckAfterKill.compareAndSet(-1, now);
-                    }
-                  } catch (RuntimeException e) {
-                    failed.incrementAndGet();
-                    sleep(20);
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      AtomicLong failed = new AtomicLong();
+      AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
+      AtomicLong firstAckAfterKill = new AtomicLong(-1);
+      AtomicLong longestWrite = new AtomicLong();
+      AtomicLong lastAck = new AtomicLong(System.nanoTime());
+      AtomicLong longestGap = new AtomicLong();
+      AtomicBoolean stop = new AtomicBoolean();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        pool.submit(
+            () -> {
+              for (int i = writer;
+                  i < keys.size() && !stop.get() && System.nanoTime() < deadline;
+                  i += writers) {
+                String key = keys.get(i);
+                long started = System.nanoTime();
+                try {
+                  client.write(
+                      key, db -> db.sql("insert into items (id) values (?)").param(key).update());
+                  long now = System.nanoTime();
+                  acknowledged.add(key);
+                  longestWrite.accumulateAndGet(now - started, Math::max);
+                  long previous = lastAck.getAndAccumulate(now, Math::max);
+                  longestGap.accumulateAndGet(now - previous, Math::max);
+                  if (started > killedAt.get()) {
+                    firstAckAfterKill.compareAndSet(-1, now);
                   }
+                } catch (RuntimeException e) {
+                  failed.incrementAndGet();
+                  sleep(20);
                 }
+              }
+            });
+      }
+      sleep(3000);
+      long ackedBeforeKill = acknowledged.size();
+      // The kill time is taken before the signal: waiting for a non-child's exit is a poll
+      // that can lag by a second.
+      killedAt.set(System.nanoTime());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                p.destroyForcibly(); // SIGKILL, like a pod kill
+                p.onExit().join();
               });
-        }
-        sleep(3000);
-        long ackedBeforeKill = acknowledged.size();
-        // The kill time is taken before the signal: waiting for a non-child's exit is a poll
-        // that can lag by a second.
-        killedAt.set(System.nanoTime());
-        ProcessHandle.of(pid)
-            .ifPresent(
-                p -> {
-                  p.destroyForcibly(); // SIGKILL, like a pod kill
-                  p.onExit().join();
-                });
-        pool.shutdown();
-        pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
-        stop.set(true);
+      pool.shutdown();
+      pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+      stop.set(true);
 
-        ShardInfo after = topology.refresh().topology().shard(shard).orElseThrow();
-        Set<String> stored2 = new HashSet<>();
-        client
-            .read(
-                shard,
-                Freshness.LATEST,
-                db ->
-                    db.sql("select id from items where id like ?")
-                        .param("bench-" + run + "-%")
-                        .query(String.class)
-                        .list())
-            .forEach(stored2::add);
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(stored2);
-        double recovery =
-            firstAckAfterKill.get() < 0
-                ? Double.NaN
-                : (firstAckAfterKill.get() - killedAt.get()) / 1e9;
-        System.out.printf(
-            Locale.ROOT,
-            "failover: first write started after the SIGKILL acknowledged at +%.2f s;"
-                + " write outage (longest gap between acknowledged writes) %.2f s%n"
-                + "failover: %d writes acknowledged (%d before the kill), %d failed or refused, %d"
-                + " acknowledged writes lost%n"
-                + "failover: shard %d primary now %s (state %s), epoch %d -> %d%n",
-            recovery,
-            longestGap.get() / 1e9,
-            acknowledged.size(),
-            ackedBeforeKill,
-            failed.get(),
-            lost.size(),
-            shard,
-            after.primary(),
-            after.state(),
-            epochBefore,
-            topology.topology().epoch());
-        System.out.printf(
-            "failover: bring the old primary back as a replica with: bin/suite start %s%n", victim);
-        if (!lost.isEmpty() || Double.isNaN(recovery)) {
-          System.exit(1);
-        }
+      ShardInfo after = topology.refresh().topology().shard(shard).orElseThrow();
+      Set<String> stored2 = new HashSet<>();
+      client
+          .read(
+              shard,
+              Freshness.LATEST,
+              db ->
+                  db.sql("select id from items where id like ?")
+                      .param("bench-" + run + "-%")
+                      .query(String.class)
+                      .list())
+          .forEach(stored2::add);
+      Set<String> lost = new HashSet<>(acknowledged);
+      lost.removeAll(stored2);
+      double recovery =
+          firstAckAfterKill.get() < 0
+              ? Double.NaN
+              : (firstAckAfterKill.get() - killedAt.get()) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "failover: first write started after the SIGKILL acknowledged at +%.2f s;"
+              + " write outage (longest gap between acknowledged writes) %.2f s%n"
+              + "failover: %d writes acknowledged (%d before the kill), %d failed or refused, %d"
+              + " acknowledged writes lost%n"
+              + "failover: shard %d primary now %s (state %s), epoch %d -> %d%n",
+          recovery,
+          longestGap.get() / 1e9,
+          acknowledged.size(),
+          ackedBeforeKill,
+          failed.get(),
+          lost.size(),
+          shard,
+          after.primary(),
+          after.state(),
+          epochBefore,
+          topology.topology().epoch());
+      System.out.printf(
+          "failover: bring the old primary back as a replica with: bin/suite start %s%n", victim);
+      if (!lost.isEmpty() || Double.isNaN(recovery)) {
+        System.exit(1);
       }
     }
   }

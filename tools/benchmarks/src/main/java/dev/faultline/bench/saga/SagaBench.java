@@ -58,8 +58,7 @@ public final class SagaBench {
         BLOCK,
         suite.ports().gatewayUri(),
         suite.ports().zooKeeperConnect());
-    try (SagaFloor floor =
-            new SagaFloor(suite.ports().zooKeeperConnect(), suite.credentials(), clients);
+    try (SagaFloor floor = new SagaFloor(suite, clients);
         ExecutorService pool = Executors.newFixedThreadPool(clients)) {
       Path oursPath = new Path(gateway, SagaBench::throughGateway);
       Path floorPath = new Path(direct, client -> floor.saga(client.customer(), client.account()));

@@ -1,6 +1,7 @@
 package dev.faultline.bench.saga;
 
-import dev.faultline.cluster.postgres.PostgresCredentials;
+import dev.faultline.bench.RunningSuite;
+import dev.faultline.bench.SuiteShards;
 import dev.faultline.contract.PaymentIds;
 import dev.faultline.idempotency.Claim;
 import dev.faultline.idempotency.IdempotencyStore;
@@ -24,9 +25,6 @@ import dev.faultline.payment.charges.Payments;
 import dev.faultline.payment.ledger.Ledger;
 import dev.faultline.ring.Route;
 import dev.faultline.shard.ShardClient;
-import dev.faultline.shard.ShardsProperties;
-import dev.faultline.shard.topology.TopologyStore;
-import dev.faultline.shard.topology.TopologyWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,8 +54,7 @@ final class SagaFloor implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final CuratorFramework zk;
-  private final TopologyWatcher topology;
+  private final SuiteShards shards;
   private final ShardClient orderShards;
   private final ShardClient paymentShards;
   private final Orders orders;
@@ -71,23 +65,11 @@ final class SagaFloor implements AutoCloseable {
   private final Accounts accounts;
   private final ChargeCapture capture;
 
-  SagaFloor(String zooKeeper, PostgresCredentials credentials, int connections) throws Exception {
-    zk = CuratorFrameworkFactory.newClient(zooKeeper, new ExponentialBackoffRetry(200, 5));
-    zk.start();
-    if (!zk.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
-      zk.close();
-      throw new IllegalStateException("no ZooKeeper at " + zooKeeper);
-    }
+  SagaFloor(RunningSuite suite, int connections) throws Exception {
+    shards = suite.shards();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    TopologyStore store = new TopologyStore(zk, JSON, "/faultline/shards");
-    topology = TopologyWatcher.start(store, zk, store.read().orElseThrow().topology());
-    // Not started: the services migrated the schemas, and LATEST reads never ask a replica.
-    orderShards =
-        new ShardClient(
-            shards("orders", credentials, connections), "bench-floor", topology, meters);
-    paymentShards =
-        new ShardClient(
-            shards("payments", credentials, connections), "bench-floor", topology, meters);
+    orderShards = shards.client("orders", "bench-floor", connections);
+    paymentShards = shards.client("payments", "bench-floor", connections);
     orders = new Orders(orderShards);
     IdempotencyStore keys = new IdempotencyStore(JSON);
     orderKeys =
@@ -97,20 +79,6 @@ final class SagaFloor implements AutoCloseable {
             paymentShards, keys, responses, RejectionMapper.CLIENT_ERRORS, JSON, meters);
     accounts = new Accounts(paymentShards, new StorageFence(meters));
     capture = new ChargeCapture(new Payments(paymentShards), accounts, new Ledger(), responses);
-  }
-
-  private static ShardsProperties shards(
-      String schema, PostgresCredentials credentials, int connections) {
-    return new ShardsProperties(
-        List.of(),
-        "/faultline/shards",
-        schema,
-        PostgresCredentials.DATABASE,
-        PostgresCredentials.APP_USER,
-        credentials.appPassword(),
-        connections,
-        Duration.ofSeconds(2),
-        true);
   }
 
   /** One order of one 100-cent item by {@code customer}, charged to {@code account}, confirmed. */
@@ -218,9 +186,6 @@ final class SagaFloor implements AutoCloseable {
 
   @Override
   public void close() {
-    orderShards.close();
-    paymentShards.close();
-    topology.close();
-    zk.close();
+    shards.close();
   }
 }
