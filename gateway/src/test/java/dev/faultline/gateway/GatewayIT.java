@@ -4,11 +4,13 @@ import static dev.faultline.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.testing.Http;
+import dev.faultline.testing.RawHttp;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -153,6 +155,85 @@ class GatewayIT {
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).contains("served-by");
     assertThat(failing.hits.get()).isEqualTo(1); // a 500 is an answer: never retried
+  }
+
+  /**
+   * What the gateway refuses before routing is a problem like any other answer: Netty's own 414 and
+   * 431, the security firewall's 400, and a body over the limit (413, declared or streamed), none
+   * of which reaches a service or counts against its route's circuit.
+   */
+  @Test
+  @Order(7)
+  void theGatewaysOwnRefusalsAreProblemsAndReachNoService() throws Exception {
+    StubService payments = StubService.answering(zk, "payment-service", () -> 200);
+    stubs.add(payments);
+    // The load balancer's cache may still hold the previous test's instance for a second.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (http.get("/api/payments/p-1", CUSTOMER).statusCode() != 200
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    payments.hits.set(0);
+    int port = environment.getRequiredProperty("local.server.port", Integer.class);
+    String auth = "Authorization: Bearer " + CUSTOMER;
+    byte[] none = new byte[0];
+
+    String longPath = "/api/payments/" + "p".repeat(20_000);
+    assertProblem(
+        RawHttp.request(port, "GET " + longPath + " HTTP/1.1", none, auth), 414, "uri-too-long");
+    assertProblem(
+        RawHttp.request(
+            port, "GET /api/payments/p-1 HTTP/1.1", none, auth, "X-Big: " + "b".repeat(20_000)),
+        431,
+        "header-fields-too-large");
+    for (String path : List.of("/api//payments", "/api/payments/%2e%2e/x", "/api/payments;x=1")) {
+      assertProblem(
+          RawHttp.request(port, "GET " + path + " HTTP/1.1", none, auth), 400, "bad-request");
+    }
+
+    byte[] big = ("{\"pad\": \"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    String[] headers = {auth, "Content-Type: application/json", "Idempotency-Key: k-big"};
+    assertProblem(
+        RawHttp.request(
+            port,
+            "POST /api/payments HTTP/1.1",
+            big,
+            append(headers, "Content-Length: " + big.length)),
+        413,
+        "content-too-large");
+    byte[] chunked =
+        (Integer.toHexString(big.length)
+                + "\r\n"
+                + new String(big, StandardCharsets.UTF_8)
+                + "\r\n0\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    assertProblem(
+        RawHttp.request(
+            port,
+            "POST /api/payments HTTP/1.1",
+            chunked,
+            append(headers, "Transfer-Encoding: chunked")),
+        413,
+        "content-too-large");
+    assertThat(payments.hits.get()).isZero();
+
+    // A body within the limit still reaches the service, whole, chunked or not.
+    byte[] small = "{\"pad\": \"ok\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(
+            RawHttp.request(
+                    port,
+                    "POST /api/payments HTTP/1.1",
+                    small,
+                    append(headers, "Content-Length: " + small.length))
+                .status())
+        .isEqualTo(200);
+    assertThat(payments.hits.get()).isEqualTo(1);
+  }
+
+  private static String[] append(String[] headers, String header) {
+    String[] all = java.util.Arrays.copyOf(headers, headers.length + 1);
+    all[headers.length] = header;
+    return all;
   }
 
   /** A loopback port nobody listens on (bound, then closed). */

@@ -1,5 +1,6 @@
 package dev.faultline.lock;
 
+import static dev.faultline.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,6 +70,55 @@ class LockApiIT {
 
   private static String type(HttpResponse<String> response) {
     return json(response).get("type").asString();
+  }
+
+  /**
+   * The services' own locks guard balances and failover: a customer who could take {@code
+   * account-<id>} would freeze that account. They are the services' alone, and a customer's lease
+   * is short; every refusal leaves no lease behind.
+   */
+  @Test
+  void theServicesLockNamesAreTheirsAndACustomersLeaseIsShort() throws Exception {
+    String body = "{\"holder\":\"h\",\"ttlMs\":8000,\"waitMs\":0}";
+    for (String name :
+        List.of("account-acc-1", "order-saga-recovery-shard-0", "shard-router-leader")) {
+      HttpResponse<String> taken = http.post("/api/locks/" + name + "/acquire", alice, body);
+      assertProblem(taken, 403, "lock-reserved");
+      assertProblem(http.get("/api/locks/" + name, alice), 403, "lock-reserved");
+      assertThat(zk.checkExists().forPath("/faultline/locks/" + name + "/lease")).isNull();
+    }
+    // The services (tokens with the admin role) take them as before.
+    String admin = TestTokens.admin();
+    HttpResponse<String> service = http.post("/api/locks/account-acc-2/acquire", admin, body);
+    assertThat(service.statusCode()).isEqualTo(200);
+    http.post(
+        "/api/locks/account-acc-2/release",
+        admin,
+        "{\"leaseId\":\"" + json(service).get("leaseId").asString() + "\"}");
+
+    assertProblem(acquire(alice, "long", 60_001, 0), 400, "lease-too-long");
+    assertThat(zk.checkExists().forPath("/faultline/locks/" + lock + "/lease")).isNull();
+    assertThat(acquire(alice, "long", 60_000, 0).statusCode()).isEqualTo(200);
+    assertThat(
+            http.post(
+                    "/api/locks/other-" + lock + "/acquire", admin, body.replace("8000", "600000"))
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  /** A holder is a name people read in logs and answers: no controls or format characters. */
+  @Test
+  void aHolderWithControlOrFormatCharactersIsRefused() throws Exception {
+    for (String holder : List.of("a\\u0000b", "line\\nforged", "evil\\u202etxt.exe")) {
+      HttpResponse<String> refused =
+          http.post(
+              "/api/locks/" + lock + "/acquire",
+              alice,
+              "{\"holder\":\"" + holder + "\",\"ttlMs\":1000}");
+      assertProblem(refused, 400, "bad-request");
+    }
+    assertThat(zk.checkExists().forPath("/faultline/locks/" + lock + "/lease")).isNull();
+    assertThat(acquire(alice, "Zoë 日本 worker-1", 1000, 0).statusCode()).isEqualTo(200);
   }
 
   @Test

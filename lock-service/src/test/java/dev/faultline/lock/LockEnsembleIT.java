@@ -1,14 +1,18 @@
 package dev.faultline.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.faultline.lock.client.LockClient;
+import dev.faultline.lock.client.LockClientException;
 import dev.faultline.lock.client.LockHandle;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithZooKeeper;
 import dev.faultline.testing.ZooKeeperCluster;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -78,6 +82,35 @@ class LockEnsembleIT {
 
   private static LockClient client(int instance) {
     return new LockClient(URI.create("http://127.0.0.1:" + port(instance)), () -> TOKEN);
+  }
+
+  /**
+   * A killed instance stays in discovery until its session expires. A call to it is refused before
+   * anything is sent, so the client takes it to the next instance, whatever the call; with none
+   * left, the failure says what happened (the JDK's refusal has a null message).
+   */
+  @Test
+  @Order(0)
+  void aRefusedCallGoesToTheNextInstanceAndAFailureSaysWhy() throws Exception {
+    URI dead;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      dead = URI.create("http://127.0.0.1:" + socket.getLocalPort());
+    }
+    URI live = URI.create("http://127.0.0.1:" + port(0));
+    String lock = "fallthrough-" + UUID.randomUUID();
+    try (LockClient locks = LockClient.overInstances(() -> List.of(dead, live), () -> TOKEN)) {
+      try (LockHandle held =
+          locks.acquire(lock, "h", Duration.ofSeconds(5), Duration.ZERO, h -> {}).orElseThrow()) {
+        assertThat(held.fencingToken()).isPositive();
+      }
+    }
+    try (LockClient nowhere = LockClient.overInstances(() -> List.of(dead), () -> TOKEN)) {
+      assertThatThrownBy(
+              () -> nowhere.acquire(lock, "h", Duration.ofSeconds(5), Duration.ZERO, h -> {}))
+          .isInstanceOf(LockClientException.class)
+          .hasMessageContaining("ConnectException")
+          .hasMessageNotContaining("null");
+    }
   }
 
   @Test

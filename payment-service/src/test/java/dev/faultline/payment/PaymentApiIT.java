@@ -8,11 +8,13 @@ import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.Json;
 import dev.faultline.testing.ProblemAssert;
+import dev.faultline.testing.RawHttp;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,6 +267,61 @@ class PaymentApiIT {
             UUID.randomUUID().toString(),
             "{\"ownerId\": \"" + bob + "\", \"currency\": 978, \"initialBalanceCents\": 0}");
     ProblemAssert.assertProblem(numericCurrency, 400, "bad-request");
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertLedgerBalances();
+  }
+
+  /**
+   * What Tomcat, Spring Security's firewall or the body limit refuses before a handler runs is a
+   * problem too, never Tomcat's HTML page or a 500, and nothing moves.
+   */
+  @Test
+  void theHttpLayersOwnRefusalsAreProblemsAndNothingMoves() throws Exception {
+    int port = environment.getRequiredProperty("local.server.port", Integer.class);
+    String auth = "Authorization: Bearer " + customer();
+    byte[] none = new byte[0];
+    // An encoded NUL and invalid UTF-8 in the path: Tomcat refuses them itself.
+    for (String path : List.of("/api/accounts/a%00b", "/api/accounts/%ff")) {
+      ProblemAssert.assertProblem(
+          RawHttp.request(port, "GET " + path + " HTTP/1.1", none, auth), 400, "bad-request");
+    }
+    // A key of UTF-8 bytes: the firewall refuses the header value when the handler reads it.
+    String deposit = "{\"amountCents\": 100}";
+    RawHttp.Answer nonAscii =
+        RawHttp.request(
+            port,
+            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
+            deposit.getBytes(StandardCharsets.UTF_8),
+            auth,
+            "Content-Type: application/json",
+            "Content-Length: " + deposit.length(),
+            "Idempotency-Key: 日本");
+    ProblemAssert.assertProblem(nonAscii, 400, "bad-request");
+
+    // A body over the limit, declared so or streamed in chunks, is refused before it is bound.
+    String padded = "{\"amountCents\": 100, \"note\": \"" + "x".repeat(70_000) + "\"}";
+    byte[] big = padded.getBytes(StandardCharsets.UTF_8);
+    RawHttp.Answer declared =
+        RawHttp.request(
+            port,
+            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
+            big,
+            auth,
+            "Content-Type: application/json",
+            "Content-Length: " + big.length,
+            "Idempotency-Key: " + UUID.randomUUID());
+    ProblemAssert.assertProblem(declared, 413, "content-too-large");
+    String chunk = Integer.toHexString(big.length) + "\r\n" + padded + "\r\n0\r\n\r\n";
+    RawHttp.Answer streamed =
+        RawHttp.request(
+            port,
+            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
+            chunk.getBytes(StandardCharsets.UTF_8),
+            auth,
+            "Content-Type: application/json",
+            "Transfer-Encoding: chunked",
+            "Idempotency-Key: " + UUID.randomUUID());
+    ProblemAssert.assertProblem(streamed, 413, "content-too-large");
     assertThat(balance(bobs)).isEqualTo(5000);
     assertLedgerBalances();
   }

@@ -1,5 +1,7 @@
 package dev.faultline.auth;
 
+import java.time.Duration;
+
 /** Names every issuer and verifier of the suite's tokens agrees on. */
 public final class TokenClaims {
   /** {@code iss} of every token the suite mints; verifiers reject any other issuer. */
@@ -10,6 +12,13 @@ public final class TokenClaims {
 
   /** A JSON array of {@link Role#claimValue()}s. */
   public static final String ROLES = "roles";
+
+  /**
+   * The longest a token may live, from {@code iat} to {@code exp}. Verifiers refuse a token without
+   * an expiry or with a longer life, so a leaked token cannot be good forever, and minters refuse
+   * to make one.
+   */
+  public static final Duration MAX_LIFETIME = Duration.ofDays(30);
 
   private TokenClaims() {}
 }

@@ -20,8 +20,9 @@ public record TokenRequest(String subject, Set<Role> roles, Duration ttl) {
     if (roles.isEmpty()) {
       throw new IllegalArgumentException("a token needs at least one role");
     }
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(TokenClaims.MAX_LIFETIME) > 0) {
+      throw new IllegalArgumentException(
+          "ttl must be positive and at most " + TokenClaims.MAX_LIFETIME + ", got " + ttl);
     }
   }
 

@@ -24,10 +24,12 @@ public final class ProblemTypes {
       case 409 -> "conflict";
       case 412 -> "precondition-failed";
       case 413 -> "content-too-large";
+      case 414 -> "uri-too-long";
       case 415 -> "unsupported-media-type";
       case 422 -> "unprocessable-content";
       case 428 -> "precondition-required";
       case 429 -> "too-many-requests";
+      case 431 -> "header-fields-too-large";
       case 502 -> "bad-gateway";
       case 503 -> "service-unavailable";
       case 504 -> "gateway-timeout";

@@ -2,20 +2,28 @@ package dev.faultline.web;
 
 import dev.faultline.web.caller.CallerArgumentResolver;
 import dev.faultline.web.discovery.RestartSafeRegistration;
+import dev.faultline.web.limits.BodyLimitFilter;
+import dev.faultline.web.limits.RequestLimits;
 import dev.faultline.web.outbound.ServiceIdentity;
 import dev.faultline.web.outbound.ServiceInstances;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
 import dev.faultline.web.problem.ProblemErrorController;
+import dev.faultline.web.problem.ProblemReportValve;
 import dev.faultline.web.problem.ProblemResponses;
 import dev.faultline.web.security.ServiceSecurityConfiguration;
 import java.util.List;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
@@ -35,7 +43,7 @@ import tools.jackson.databind.type.LogicalType;
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
-@EnableConfigurationProperties(ServiceIdentity.class)
+@EnableConfigurationProperties({ServiceIdentity.class, RequestLimits.class})
 public class ServiceWebAutoConfiguration {
 
   /** Static: a post-processor must exist before the beans it wraps. */
@@ -52,13 +60,17 @@ public class ServiceWebAutoConfiguration {
   /**
    * Request bodies bind strictly, so a client's slip is refused instead of guessed at: an integer
    * field takes integers only (1.5 is a 400, never truncated to 1), strings, numbers and booleans
-   * are not coerced into one another ("250" is not 250), and a key given twice is refused.
+   * are not coerced into one another ("250" is not 250), a key given twice is refused, and so is a
+   * key the API does not know (a misspelt {@code amountCent} is an error, not a silent default).
+   * Only request bodies bind to types: the services read each other's answers as trees, so a field
+   * added to an answer breaks no caller.
    */
   @Bean
   JsonMapperBuilderCustomizer strictJsonBinding() {
     return builder ->
         builder
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .withCoercionConfig(
@@ -77,6 +89,35 @@ public class ServiceWebAutoConfiguration {
   @Bean
   ProblemErrorController problemErrorController(ProblemResponses responses) {
     return new ProblemErrorController(responses);
+  }
+
+  /**
+   * Tomcat's refusals of what never reaches Spring (an encoded NUL in the path, invalid UTF-8, a
+   * malformed request line) are problems too: the host's error report valve is ours. Set on the
+   * host before it starts, which is when Tomcat installs the valve.
+   */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+    return factory ->
+        factory.addContextCustomizers(
+            context -> {
+              if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemReportValve.class.getName());
+              }
+            });
+  }
+
+  /**
+   * The body limit, right after the observation filter (so a refusal carries the trace ID) and
+   * before security, so an oversized body costs a service nothing, authenticated or not.
+   */
+  @Bean
+  FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(
+      RequestLimits limits, ProblemResponses problems) {
+    FilterRegistrationBean<BodyLimitFilter> registration =
+        new FilterRegistrationBean<>(new BodyLimitFilter(limits, problems));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
   }
 
   @Bean

@@ -30,6 +30,18 @@ public final class ProblemAssert {
     return assertProblem(response, slug);
   }
 
+  /** The same check on an answer read off a raw socket. */
+  public static JsonNode assertProblem(RawHttp.Answer answer, int status, String slug) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+    assertThat(answer.contentType()).as(answer.body()).startsWith("application/problem+json");
+    JsonNode problem = Json.read(answer.body());
+    assertThat(problem.path("type").asString()).isEqualTo(TYPE_PREFIX + slug);
+    assertThat(problem.path("status").asInt()).isEqualTo(status);
+    assertThat(problem.has("title") && problem.has("detail")).as("title and detail").isTrue();
+    assertThat(problem.path("traceId").asString()).matches("[0-9a-f]{32}");
+    return problem;
+  }
+
   /** The problem's {@code type}, after checking that the answer is a problem at all. */
   public static String type(HttpResponse<String> response) {
     return problem(response).path("type").asString();

@@ -1,5 +1,6 @@
 package dev.faultline.lock.lease;
 
+import dev.faultline.contract.Text;
 import dev.faultline.web.caller.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,10 +26,13 @@ import org.springframework.web.bind.annotation.RestController;
 class LockController {
   private final LeaseStore leases;
   private final ZooKeeperAvailability zooKeeper;
+  private final LockPolicy policy;
   private final Timer acquireTimer;
 
-  LockController(LeaseStore leases, ZooKeeperAvailability zooKeeper, MeterRegistry meters) {
+  LockController(
+      LeaseStore leases, ZooKeeperAvailability zooKeeper, LockPolicy policy, MeterRegistry meters) {
     this.leases = leases;
+    this.policy = policy;
     this.zooKeeper = zooKeeper;
     this.acquireTimer =
         Timer.builder("locks.acquire")
@@ -39,7 +43,8 @@ class LockController {
 
   /** An acquire: who holds it, for how long (ms), and how long to wait for it (ms). */
   record AcquireRequest(
-      @NotBlank @Size(max = 128) String holder,
+      @NotBlank @Size(max = 128) @Pattern(regexp = Text.PRINTABLE, message = Text.PRINTABLE_MESSAGE)
+          String holder,
       @NotNull @Min(100) @Max(600_000) Long ttlMs,
       @Min(0) @Max(60_000) Long waitMs) {}
 
@@ -52,6 +57,8 @@ class LockController {
       @PathVariable String name, @Valid @RequestBody AcquireRequest request, Caller caller)
       throws Exception {
     LockName lock = new LockName(name);
+    policy.checkName(lock, caller);
+    policy.checkTtl(request.ttlMs(), caller);
     long started = System.nanoTime();
     Lease lease =
         zooKeeper.guarded(
@@ -86,8 +93,9 @@ class LockController {
   }
 
   @GetMapping("/{name}")
-  Lease get(@PathVariable String name) throws Exception {
+  Lease get(@PathVariable String name, Caller caller) throws Exception {
     LockName lock = new LockName(name);
+    policy.checkName(lock, caller);
     return zooKeeper
         .guarded(() -> leases.current(lock))
         .orElseThrow(() -> new LockNotHeldException(lock));

@@ -1,7 +1,7 @@
 package dev.faultline.order.orders;
 
 import dev.faultline.contract.Ids;
-import dev.faultline.contract.Money;
+import dev.faultline.contract.IsoCurrency;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -47,7 +47,7 @@ class OrderController {
   record PlaceOrderBody(
       @NotNull @Pattern(regexp = Ids.PATTERN) String customerId,
       @NotNull @Pattern(regexp = Ids.PATTERN) String accountId,
-      @NotNull @Pattern(regexp = Money.CURRENCY, message = Money.CURRENCY_MESSAGE) String currency,
+      @NotNull @IsoCurrency String currency,
       @NotEmpty @Size(max = 100) List<@Valid @NotNull ItemBody> items) {}
 
   @PostMapping

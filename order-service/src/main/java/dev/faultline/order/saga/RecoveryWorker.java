@@ -63,7 +63,8 @@ class RecoveryWorker implements SmartLifecycle {
     this.runner = runner;
     this.metrics = metrics;
     this.properties = properties;
-    this.locks = new LockClient(() -> instances.any("lock-service"), identity::requireToken);
+    this.locks =
+        LockClient.overInstances(() -> instances.shuffled("lock-service"), identity::requireToken);
     this.holder =
         environment.getProperty("faultline.instance-id", "order-service")
             + "/"

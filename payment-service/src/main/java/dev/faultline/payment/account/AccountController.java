@@ -1,6 +1,7 @@
 package dev.faultline.payment.account;
 
 import dev.faultline.contract.Ids;
+import dev.faultline.contract.IsoCurrency;
 import dev.faultline.contract.Money;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
@@ -37,7 +38,7 @@ class AccountController {
 
   record OpenAccountBody(
       @NotNull @Pattern(regexp = Ids.PATTERN) String ownerId,
-      @NotNull @Pattern(regexp = Money.CURRENCY, message = Money.CURRENCY_MESSAGE) String currency,
+      @NotNull @IsoCurrency String currency,
       @NotNull @Min(0) @Max(Money.MAX_CENTS) Long initialBalanceCents) {}
 
   @PostMapping

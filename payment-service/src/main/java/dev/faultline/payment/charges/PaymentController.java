@@ -1,6 +1,7 @@
 package dev.faultline.payment.charges;
 
 import dev.faultline.contract.Ids;
+import dev.faultline.contract.IsoCurrency;
 import dev.faultline.contract.Money;
 import dev.faultline.contract.PaymentIds;
 import dev.faultline.idempotency.web.Idempotency;
@@ -38,7 +39,7 @@ class PaymentController {
       @NotNull @Pattern(regexp = Ids.PATTERN) String orderId,
       @NotNull @Pattern(regexp = Ids.PATTERN) String accountId,
       @NotNull @Min(1) @Max(Money.MAX_CENTS) Long amountCents,
-      @NotNull @Pattern(regexp = Money.CURRENCY, message = Money.CURRENCY_MESSAGE) String currency,
+      @NotNull @IsoCurrency String currency,
       @Pattern(regexp = Ids.PATTERN) @Nullable String customerId) {}
 
   @PostMapping

@@ -60,7 +60,8 @@ public class AccountLeases implements DisposableBean {
       ServiceIdentity identity,
       Environment environment,
       MeterRegistry meters) {
-    this.locks = new LockClient(() -> instances.any("lock-service"), identity::requireToken);
+    this.locks =
+        LockClient.overInstances(() -> instances.shuffled("lock-service"), identity::requireToken);
     // A fresh holder per process: a restarted instance must not inherit its dead self's lease
     // (and token) while a paused twin might still be using it.
     this.holder =

@@ -38,8 +38,8 @@ public class RouterLease implements AutoCloseable {
     String token = properties.lockLease().token();
     this.locks =
         enabled
-            ? new LockClient(
-                () -> instances.any("lock-service"),
+            ? LockClient.overInstances(
+                () -> instances.shuffled("lock-service"),
                 () -> {
                   if (token == null || token.isBlank()) {
                     throw new LockClientException("faultline.router.lock-lease.token is not set");

@@ -101,6 +101,10 @@ class SuiteEndToEndIT {
     assertThat(unhealthy).isEmpty();
     assertThat(roles(rows))
         .contains("leader", "follower", "primary", "replica", "gateway", "monitoring");
+    // Everything is on loopback by default: no process of the suite listens anywhere else.
+    Set<Integer> ports = new HashSet<>();
+    rows.forEach(row -> ports.add(row.get("port").asInt()));
+    assertThat(ListeningSockets.offLoopback(ports)).isEmpty();
   }
 
   @Test

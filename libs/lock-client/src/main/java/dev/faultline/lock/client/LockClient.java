@@ -1,11 +1,14 @@
 package dev.faultline.lock.client;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -29,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LockClient implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final Supplier<URI> base;
+  private final Supplier<List<URI>> candidates;
   private final Supplier<String> bearerToken;
   private final HttpClient http;
   private final ScheduledExecutorService renewals;
@@ -37,33 +40,37 @@ public final class LockClient implements AutoCloseable {
 
   /** {@code base} is the gateway or a lock-service instance, e.g. {@code http://localhost:8080}. */
   public LockClient(URI base, Supplier<String> bearerToken) {
-    this(() -> base, bearerToken);
+    this(() -> List.of(base), bearerToken, ownScheduler(), true);
   }
 
   /**
-   * With the service's address chosen per request (say, any live instance from discovery): a lease
-   * is not tied to the instance that granted it, so renewals may go anywhere.
+   * With every live instance to try, in the order to try them (say, discovery's list shuffled; a
+   * lease is not tied to the instance that granted it, so renewals may go anywhere): a call whose
+   * connection is refused or cannot be opened never reached the service, so the next instance gets
+   * it, whatever the call. That is what hides a killed instance that discovery still lists for the
+   * seconds until its session expires.
    */
-  public LockClient(Supplier<URI> base, Supplier<String> bearerToken) {
-    this(
-        base,
-        bearerToken,
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("lock-renewals").factory()),
-        true);
+  public static LockClient overInstances(
+      Supplier<List<URI>> instances, Supplier<String> bearerToken) {
+    return new LockClient(instances, bearerToken, ownScheduler(), true);
+  }
+
+  private static ScheduledExecutorService ownScheduler() {
+    return Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("lock-renewals").factory());
   }
 
   /** With the caller's scheduler for renewals (tests use one they can pause). */
   public LockClient(URI base, Supplier<String> bearerToken, ScheduledExecutorService renewals) {
-    this(() -> base, bearerToken, renewals, false);
+    this(() -> List.of(base), bearerToken, renewals, false);
   }
 
   private LockClient(
-      Supplier<URI> base,
+      Supplier<List<URI>> candidates,
       Supplier<String> bearerToken,
       ScheduledExecutorService renewals,
       boolean ownsRenewals) {
-    this.base = base;
+    this.candidates = candidates;
     this.bearerToken = bearerToken;
     this.renewals = renewals;
     this.ownsRenewals = ownsRenewals;
@@ -126,21 +133,57 @@ public final class LockClient implements AutoCloseable {
 
   private HttpResponse<String> post(
       String name, String action, Map<String, Object> body, Duration timeout) {
-    HttpRequest request =
-        HttpRequest.newBuilder(base.get().resolve("/api/locks/" + name + "/" + action))
-            .timeout(timeout)
-            .header("Authorization", "Bearer " + bearerToken.get())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new LockClientException(action + " of " + name + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LockClientException(action + " of " + name + " interrupted", e);
+    String json = JSON.writeValueAsString(body);
+    List<URI> instances = candidates.get();
+    IOException unreachable = null;
+    for (URI instance : instances) {
+      HttpRequest request =
+          HttpRequest.newBuilder(instance.resolve("/api/locks/" + name + "/" + action))
+              .timeout(timeout)
+              .header("Authorization", "Bearer " + bearerToken.get())
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .build();
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (ConnectException | HttpConnectTimeoutException notSent) {
+        // Refused or never opened: the request did not leave, so the next instance may have it.
+        unreachable = notSent;
+      } catch (IOException e) {
+        throw new LockClientException(action + " of " + name + " failed: " + describe(e), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LockClientException(action + " of " + name + " interrupted", e);
+      }
     }
+    throw new LockClientException(
+        action
+            + " of "
+            + name
+            + ": no lock-service instance could be reached ("
+            + instances.size()
+            + " tried"
+            + (unreachable == null ? "" : ", last: " + describe(unreachable))
+            + ")",
+        unreachable);
+  }
+
+  /**
+   * An I/O failure in words. The JDK's HTTP client throws a {@link ConnectException} whose message
+   * is {@code null} when a connection is refused; the type and the causes say what happened.
+   */
+  static String describe(Throwable error) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (!text.isEmpty()) {
+        text.append(" <- ");
+      }
+      text.append(t.getClass().getSimpleName());
+      if (t.getMessage() != null) {
+        text.append(": ").append(t.getMessage());
+      }
+    }
+    return text.toString();
   }
 
   private static JsonNode body(HttpResponse<String> response, int expected) {

@@ -2,6 +2,8 @@ package dev.faultline.web.outbound;
 
 import dev.faultline.ring.KeyHash;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -50,13 +52,17 @@ public final class ServiceInstances {
     }
   }
 
-  /** Any one live instance, at random. */
-  public URI any(String service) {
-    List<URI> instances = of(service);
+  /**
+   * All live instances in a fresh random order: the first to call, the rest to fall through to when
+   * a connection is refused (an instance killed but still registered).
+   */
+  public List<URI> shuffled(String service) {
+    List<URI> instances = new ArrayList<>(of(service));
     if (instances.isEmpty()) {
       throw new NoInstanceException(service);
     }
-    return instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
+    Collections.shuffle(instances, ThreadLocalRandom.current());
+    return instances;
   }
 
   /**

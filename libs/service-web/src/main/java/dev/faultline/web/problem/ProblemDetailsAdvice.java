@@ -14,12 +14,19 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The framework's errors as problem details, with the trace ID: malformed JSON, a wrong method or
@@ -38,6 +45,89 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
       Problems.withTrace(problem);
     }
     return super.createResponseEntity(body, headers, statusCode, request);
+  }
+
+  /** A body that is not JSON, or not the JSON this endpoint takes: say which field and why. */
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return createResponseEntity(
+        Problems.of(HttpStatus.BAD_REQUEST, "bad-request", "Malformed request", unreadable(e)),
+        headers,
+        HttpStatus.BAD_REQUEST,
+        request);
+  }
+
+  /** A body that binds but breaks a constraint: every field that does, and what it must be. */
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String detail =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(error -> error.getField() + " " + error.getDefaultMessage())
+            .sorted()
+            .collect(Collectors.joining("; "));
+    return createResponseEntity(
+        Problems.of(
+            HttpStatus.BAD_REQUEST,
+            "bad-request",
+            "Invalid request",
+            detail.isEmpty() ? "the request body is invalid" : detail),
+        headers,
+        HttpStatus.BAD_REQUEST,
+        request);
+  }
+
+  /**
+   * What was wrong with an unreadable body, in the API's terms (a field's path, never a Java type
+   * or a parser's position in our code).
+   */
+  static String unreadable(Throwable error) {
+    JacksonException jackson = null;
+    for (Throwable t = error; t != null && jackson == null; t = t.getCause()) {
+      if (t instanceof JacksonException found) {
+        jackson = found;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    if (jackson == null) {
+      return "the request body is missing or is not JSON";
+    }
+    String path = path(jackson);
+    return switch (jackson) {
+      case UnrecognizedPropertyException unknown -> "unknown field '" + path + "'";
+      case MismatchedInputException mismatched when !path.isEmpty() ->
+          "'"
+              + path
+              + "' is not of the type this API takes (integers are integers, strings strings)";
+      case StreamReadException syntax ->
+          "the body is not valid JSON: "
+              + syntax.getOriginalMessage().lines().findFirst().orElse("");
+      default -> "the request body cannot be read as this API's JSON";
+    };
+  }
+
+  private static String path(JacksonException e) {
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference ref : e.getPath()) {
+      if (ref.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getPropertyName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   /** The domain's refusals, each with its own status and problem type. */
@@ -73,6 +163,20 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         "unsupported-media-type",
         "Unsupported media type",
         "the API takes application/json bodies, not multipart");
+  }
+
+  /**
+   * Spring Security's firewall refusing what a handler asked for: a header value with characters
+   * HTTP does not allow (raw non-ASCII bytes, controls). It is read lazily, so the refusal comes
+   * out of argument binding rather than the filter chain; the request is the client's to fix.
+   */
+  @ExceptionHandler(RequestRejectedException.class)
+  ProblemDetail requestRejected(RequestRejectedException e) {
+    return Problems.of(
+        HttpStatus.BAD_REQUEST,
+        "bad-request",
+        "Malformed request",
+        "a header or the path holds characters that are not allowed");
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
