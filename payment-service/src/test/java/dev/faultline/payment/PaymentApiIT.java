@@ -9,6 +9,7 @@ import dev.faultline.testing.Http;
 import dev.faultline.testing.Json;
 import dev.faultline.testing.ProblemAssert;
 import dev.faultline.testing.RawHttp;
+import dev.faultline.testing.RawHttp.Framing;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithPostgres;
@@ -286,42 +287,24 @@ class PaymentApiIT {
           RawHttp.request(port, "GET " + path + " HTTP/1.1", none, auth), 400, "bad-request");
     }
     // A key of UTF-8 bytes: the firewall refuses the header value when the handler reads it.
-    String deposit = "{\"amountCents\": 100}";
-    RawHttp.Answer nonAscii =
-        RawHttp.request(
-            port,
-            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
-            deposit.getBytes(StandardCharsets.UTF_8),
-            auth,
-            "Content-Type: application/json",
-            "Content-Length: " + deposit.length(),
-            "Idempotency-Key: 日本");
-    ProblemAssert.assertProblem(nonAscii, 400, "bad-request");
+    String deposits = "/api/accounts/" + bobs + "/deposits";
+    byte[] deposit = "{\"amountCents\": 100}".getBytes(StandardCharsets.UTF_8);
+    ProblemAssert.assertProblem(
+        RawHttp.postJson(port, deposits, deposit, Framing.LENGTH, auth, "Idempotency-Key: 日本"),
+        400,
+        "bad-request");
 
     // A body over the limit, declared so or streamed in chunks, is refused before it is bound.
-    String padded = "{\"amountCents\": 100, \"note\": \"" + "x".repeat(70_000) + "\"}";
-    byte[] big = padded.getBytes(StandardCharsets.UTF_8);
-    RawHttp.Answer declared =
-        RawHttp.request(
-            port,
-            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
-            big,
-            auth,
-            "Content-Type: application/json",
-            "Content-Length: " + big.length,
-            "Idempotency-Key: " + UUID.randomUUID());
-    ProblemAssert.assertProblem(declared, 413, "content-too-large");
-    String chunk = Integer.toHexString(big.length) + "\r\n" + padded + "\r\n0\r\n\r\n";
-    RawHttp.Answer streamed =
-        RawHttp.request(
-            port,
-            "POST /api/accounts/" + bobs + "/deposits HTTP/1.1",
-            chunk.getBytes(StandardCharsets.UTF_8),
-            auth,
-            "Content-Type: application/json",
-            "Transfer-Encoding: chunked",
-            "Idempotency-Key: " + UUID.randomUUID());
-    ProblemAssert.assertProblem(streamed, 413, "content-too-large");
+    byte[] big =
+        ("{\"amountCents\": 100, \"note\": \"" + "x".repeat(70_000) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    for (Framing framing : Framing.values()) {
+      ProblemAssert.assertProblem(
+          RawHttp.postJson(
+              port, deposits, big, framing, auth, "Idempotency-Key: " + UUID.randomUUID()),
+          413,
+          "content-too-large");
+    }
     assertThat(balance(bobs)).isEqualTo(5000);
     assertLedgerBalances();
   }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,6 +57,32 @@ public final class RawHttp {
     }
     head.append("Connection: close\r\n\r\n");
     return exchange(port, head.toString().getBytes(StandardCharsets.UTF_8), body);
+  }
+
+  /** How a body's end is told: by a declared length, or in chunks (one, then the last). */
+  public enum Framing {
+    LENGTH,
+    CHUNKED
+  }
+
+  /** A JSON POST of {@code body}, framed as asked, with {@code headers} besides. */
+  public static Answer postJson(
+      int port, String path, byte[] body, Framing framing, String... headers) {
+    String[] all = Arrays.copyOf(headers, headers.length + 2);
+    all[headers.length] = "Content-Type: application/json";
+    byte[] sent = body;
+    if (framing == Framing.LENGTH) {
+      all[headers.length + 1] = "Content-Length: " + body.length;
+    } else {
+      all[headers.length + 1] = "Transfer-Encoding: chunked";
+      ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+      chunked.writeBytes(
+          (Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      chunked.writeBytes(body);
+      chunked.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      sent = chunked.toByteArray();
+    }
+    return request(port, "POST " + path + " HTTP/1.1", sent, all);
   }
 
   private static Answer read(InputStream in) throws IOException {
