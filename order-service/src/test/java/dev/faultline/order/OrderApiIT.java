@@ -232,6 +232,122 @@ class OrderApiIT {
     assertThat(ProblemAssert.type(again)).isEqualTo("urn:faultline:problem:order-not-cancellable");
   }
 
+  /**
+   * A partial refund is an order operation: keyed, run by the saga, and the order keeps what went
+   * back, so the money and the order always agree (a direct refund of the order's payment, which
+   * once left it CONFIRMED with money gone, is refused).
+   */
+  @Test
+  void aPartialRefundIsRunByTheSagaAndTheOrderKeepsItsRefundedAmount() throws Exception {
+    JsonNode order =
+        JSON.readTree(place(bob, bobs, "EUR", 5, 250, UUID.randomUUID().toString()).body());
+    String id = order.get("id").asString();
+    String refunds = "/api/orders/" + id + "/refunds";
+    assertThat(balance(bobs)).isEqualTo(3750);
+
+    String key = UUID.randomUUID().toString();
+    HttpResponse<String> part =
+        http.keyed(refunds, customer(), key, Json.object("amountCents", 250));
+    assertThat(part.statusCode()).as(part.body()).isEqualTo(202);
+    assertThat(JSON.readTree(part.body()).get("refundPendingCents").asLong()).isEqualTo(250);
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("PARTIALLY_REFUNDED"));
+    JsonNode partly = JSON.readTree(http.get("/api/orders/" + id, customer()).body());
+    assertThat(partly.get("refundedCents").asLong()).isEqualTo(250);
+    assertThat(partly.get("refundPendingCents").asLong()).isZero();
+    assertThat(balance(bobs)).isEqualTo(4000);
+    HttpResponse<String> replayed =
+        http.keyed(refunds, customer(), key, Json.object("amountCents", 250));
+    assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(balance(bobs)).isEqualTo(4000);
+
+    // Refused, and nothing moves: too much, nothing, someone else's order, the payment directly.
+    ProblemAssert.assertProblem(
+        http.keyed(
+            refunds, customer(), UUID.randomUUID().toString(), Json.object("amountCents", 1001)),
+        422,
+        "refund-exceeds-order");
+    ProblemAssert.assertProblem(
+        http.keyed(
+            refunds, customer(), UUID.randomUUID().toString(), Json.object("amountCents", 0)),
+        400,
+        "bad-request");
+    ProblemAssert.assertProblem(
+        http.keyed(
+            refunds,
+            TestTokens.customer("eve"),
+            UUID.randomUUID().toString(),
+            Json.object("amountCents", 1)),
+        403,
+        "forbidden");
+    String paymentId = payment(order).get("id").asString();
+    ProblemAssert.assertProblem(
+        payments.keyed(
+            "/api/payments/" + paymentId + "/refunds",
+            ADMIN,
+            UUID.randomUUID().toString(),
+            Json.object("amountCents", 1)),
+        403,
+        "refund-through-order");
+    assertThat(balance(bobs)).isEqualTo(4000);
+
+    // The rest, in a second part: the order is REFUNDED and can be neither refunded nor cancelled.
+    assertThat(
+            http.keyed(
+                    refunds,
+                    customer(),
+                    UUID.randomUUID().toString(),
+                    Json.object("amountCents", 1000))
+                .statusCode())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("REFUNDED"));
+    JsonNode refunded = JSON.readTree(http.get("/api/orders/" + id, customer()).body());
+    assertThat(refunded.get("refundedCents").asLong()).isEqualTo(1250);
+    assertThat(statuses(refunded))
+        .containsExactly(
+            "PENDING",
+            "PAID",
+            "CONFIRMED",
+            "PARTIALLY_REFUNDING",
+            "PARTIALLY_REFUNDED",
+            "PARTIALLY_REFUNDING",
+            "REFUNDED");
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertThat(payment(order).get("status").asString()).isEqualTo("REFUNDED");
+    ProblemAssert.assertProblem(
+        http.keyed(
+            refunds, customer(), UUID.randomUUID().toString(), Json.object("amountCents", 1)),
+        409,
+        "order-not-refundable");
+    ProblemAssert.assertProblem(
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), ""),
+        409,
+        "order-not-cancellable");
+  }
+
+  /** A cancel after a partial refund returns the rest, and the order ends with all of it back. */
+  @Test
+  void cancellingAPartlyRefundedOrderReturnsTheRest() throws Exception {
+    JsonNode order =
+        JSON.readTree(place(bob, bobs, "EUR", 4, 250, UUID.randomUUID().toString()).body());
+    String id = order.get("id").asString();
+    http.keyed(
+        "/api/orders/" + id + "/refunds",
+        customer(),
+        UUID.randomUUID().toString(),
+        Json.object("amountCents", 300));
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("PARTIALLY_REFUNDED"));
+    assertThat(balance(bobs)).isEqualTo(4300);
+
+    HttpResponse<String> cancel =
+        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
+    assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("CANCELLED"));
+    JsonNode cancelled = JSON.readTree(http.get("/api/orders/" + id, customer()).body());
+    assertThat(cancelled.get("refundedCents").asLong()).isEqualTo(1000);
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertThat(payment(order).get("status").asString()).isEqualTo("REFUNDED");
+  }
+
   @Test
   void aRejectedOrderCannotBeCancelled() throws Exception {
     String id =

@@ -46,6 +46,9 @@ class PaymentApiIT {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String ADMIN = TestTokens.admin();
 
+  /** The order saga, as payment-service knows it: order-service's own token. */
+  private static final String SAGA = TestTokens.service("order-service");
+
   @DynamicPropertySource
   static void infrastructure(DynamicPropertyRegistry registry) {
     ServiceTestProperties.withShard(registry::add, false);
@@ -349,13 +352,58 @@ class PaymentApiIT {
     assertLedgerBalances();
   }
 
+  /**
+   * A payment the order saga charged belongs to its order: an operator's direct refund (which once
+   * left the order CONFIRMED while money went back) is refused, and so is the saga's own identity
+   * under a key that is not one of its refund operations; the saga's partial refunds and the
+   * cancel's refund of the rest go through, each once.
+   */
+  @Test
+  void anOrdersPaymentIsRefundedOnlyByItsSagasOperations() throws Exception {
+    String order = UUID.randomUUID().toString();
+    HttpResponse<String> charged =
+        http.keyed(
+            "/api/payments",
+            SAGA,
+            "order-" + order + "-charge",
+            chargeBody(order, bobs, 1000, "EUR", bob));
+    assertThat(charged.statusCode()).as(charged.body()).isEqualTo(201);
+    String id = JSON.readTree(charged.body()).get("id").asString();
+    String refunds = "/api/payments/" + id + "/refunds";
+
+    ProblemAssert.assertProblem(
+        refund(id, ADMIN, Json.object("amountCents", 100)), 403, "refund-through-order");
+    for (String key :
+        List.of("order-" + order + "-refundx", "order-" + order + "-refund-0", "mine", order)) {
+      ProblemAssert.assertProblem(
+          http.keyed(refunds, SAGA, key, Json.object("amountCents", 100)),
+          403,
+          "refund-through-order");
+    }
+    assertThat(balance(bobs)).isEqualTo(4000);
+
+    String first = "order-" + order + "-refund-1";
+    assertThat(http.keyed(refunds, SAGA, first, Json.object("amountCents", 100)).statusCode())
+        .isEqualTo(201);
+    HttpResponse<String> again = http.keyed(refunds, SAGA, first, Json.object("amountCents", 100));
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(balance(bobs)).isEqualTo(4100);
+    HttpResponse<String> rest = http.keyed(refunds, SAGA, "order-" + order + "-refund", "{}");
+    assertThat(JSON.readTree(rest.body()).get("amountCents").asLong()).isEqualTo(900);
+    assertThat(balance(bobs)).isEqualTo(5000);
+    assertLedgerBalances();
+  }
+
   @Test
   void aRefundBeforeItsChargeVoidsItSoTheLateChargeFails() throws Exception {
     String order = UUID.randomUUID().toString();
     int slot = shards.route(bobs).slot();
     String id = PaymentIds.of(slot, order);
 
-    HttpResponse<String> early = refund(id, ADMIN, "");
+    // Only the saga leaves tombstones: an operator's refund of a payment yet to come names none.
+    ProblemAssert.assertProblem(refund(id, ADMIN, ""), 404, "payment-not-found");
+    HttpResponse<String> early =
+        http.keyed("/api/payments/" + id + "/refunds", SAGA, "order-" + order + "-refund", "");
     assertThat(early.statusCode()).isEqualTo(201);
     assertThat(JSON.readTree(early.body()).get("payment").get("status").asString())
         .isEqualTo("VOIDED");

@@ -1,12 +1,16 @@
 package dev.faultline.lock.lease;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -28,10 +32,18 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * Only ZooKeeper's atomic operations decide: creating the lease node (one winner), versioned
  * updates and deletes (a renewal or release acts only on the lease it read).
+ *
+ * <p>A caller whose leases are counted (a customer: {@link LockPolicy#customerMaxLeases()}) also
+ * has an index under {@value #OWNERS}/{hex of the owner}: one child per lock it holds, holding the
+ * lease ID, created in the same multi-op as the lease, with a versioned write of the index node
+ * itself so that one owner's concurrent acquires are serialised and the count is exact. Children
+ * whose lease has gone (expired, released by another instance, or left by a crash) are pruned when
+ * the count reaches the limit, so the index never refuses what the leases would allow.
  */
 @Repository
 class LeaseStore {
   static final String ROOT = "/faultline/locks";
+  static final String OWNERS = "/faultline/lock-owners";
 
   private final CuratorFramework zk;
   private final JsonMapper json;
@@ -61,9 +73,15 @@ class LeaseStore {
    */
   Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs)
       throws Exception {
+    return acquire(name, owner, holder, ttlMs, waitMs, 0);
+  }
+
+  /** {@link #acquire} counting the owner's leases against {@code maxLeases} (0: uncounted). */
+  Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs, int maxLeases)
+      throws Exception {
     // Fast path, two round trips: nobody waiting, so creating the lease jumps no queue.
     if (nobodyWaiting(name)) {
-      Optional<Lease> created = tryCreate(name, owner, holder, ttlMs);
+      Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
       if (created.isPresent()) {
         return created.get();
       }
@@ -98,7 +116,7 @@ class LeaseStore {
           throw new LockServiceUnavailableException("this instance's place in the queue vanished");
         }
         if (position == 0 && existing.isEmpty()) {
-          Optional<Lease> created = tryCreate(name, owner, holder, ttlMs);
+          Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
           if (created.isPresent()) {
             return created.get();
           }
@@ -145,20 +163,115 @@ class LeaseStore {
   }
 
   /** Creates the lease node: exactly one creator wins; empty when it exists already. */
-  private Optional<Lease> tryCreate(LockName name, String owner, String holder, long ttlMs)
-      throws Exception {
+  private Optional<Lease> tryCreate(
+      LockName name, String owner, String holder, long ttlMs, int maxLeases) throws Exception {
     LeaseRecord record = new LeaseRecord(owner, holder, UUID.randomUUID().toString(), ttlMs, 0);
-    Stat stat = new Stat();
-    try {
-      zk.create()
-          .storingStatIn(stat)
-          .creatingParentContainersIfNeeded()
-          .withMode(CreateMode.PERSISTENT)
-          .forPath(leasePath(name), json.writeValueAsBytes(record));
-      return Optional.of(new Lease(name.value(), holder, record.leaseId(), stat.getCzxid(), ttlMs));
-    } catch (KeeperException.NodeExistsException held) {
-      return Optional.empty();
+    byte[] data = json.writeValueAsBytes(record);
+    if (maxLeases <= 0) {
+      Stat stat = new Stat();
+      try {
+        zk.create()
+            .storingStatIn(stat)
+            .creatingParentContainersIfNeeded()
+            .withMode(CreateMode.PERSISTENT)
+            .forPath(leasePath(name), data);
+        return Optional.of(lease(name, record, stat.getCzxid()));
+      } catch (KeeperException.NodeExistsException held) {
+        return Optional.empty();
+      }
     }
+    return tryCreateCounted(name, record, data, maxLeases);
+  }
+
+  private Optional<Lease> tryCreateCounted(
+      LockName name, LeaseRecord record, byte[] data, int maxLeases) throws Exception {
+    String index = ownerIndex(record.owner());
+    String entry = index + "/" + name.value();
+    for (int attempt = 0; ; attempt++) {
+      Stat indexStat = zk.checkExists().creatingParentContainersIfNeeded().forPath(index);
+      if (indexStat == null) {
+        try {
+          // A container: ZooKeeper removes it once the owner holds nothing.
+          zk.create().withMode(CreateMode.CONTAINER).forPath(index, new byte[0]);
+        } catch (KeeperException.NodeExistsException raced) {
+          // another acquire of this owner made it: read it again
+        }
+        continue;
+      }
+      List<String> held = zk.getChildren().forPath(index);
+      if (held.size() >= maxLeases && !held.contains(name.value())) {
+        held = prune(index, held);
+        if (held.size() >= maxLeases) {
+          throw new LeaseLimitException(maxLeases);
+        }
+      }
+      // The multi-op cannot make parents: the lock's own node must exist first.
+      zk.checkExists().creatingParentContainersIfNeeded().forPath(leasePath(name));
+      var ops = new java.util.ArrayList<CuratorOp>();
+      ops.add(zk.transactionOp().setData().withVersion(indexStat.getVersion()).forPath(index));
+      if (held.contains(name.value())) {
+        ops.add(zk.transactionOp().delete().forPath(entry)); // a stale entry of an earlier lease
+      }
+      ops.add(
+          zk.transactionOp()
+              .create()
+              .withMode(CreateMode.PERSISTENT)
+              .forPath(leasePath(name), data));
+      ops.add(zk.transactionOp().create().forPath(entry, record.leaseId().getBytes(UTF_8)));
+      try {
+        zk.transaction().forOperations(ops);
+        return Optional.of(lease(name, record, czxidOf(name, record.leaseId())));
+      } catch (KeeperException.NodeExistsException lockHeld) {
+        return Optional.empty();
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+        if (attempt > 10) {
+          throw new LockServiceUnavailableException(
+              "the lease index of this caller keeps changing; retry");
+        }
+      }
+    }
+  }
+
+  /** Drops index entries whose lease is gone or is another lease now; returns what is left. */
+  private List<String> prune(String index, List<String> entries) throws Exception {
+    List<String> live = new java.util.ArrayList<>();
+    for (String lock : entries) {
+      String entry = index + "/" + lock;
+      Optional<Read> lease = read(new LockName(lock));
+      byte[] leaseId;
+      try {
+        leaseId = zk.getData().forPath(entry);
+      } catch (KeeperException.NoNodeException gone) {
+        continue;
+      }
+      if (lease.isPresent() && lease.get().record().leaseId().equals(new String(leaseId, UTF_8))) {
+        live.add(lock);
+      } else {
+        zk.delete().quietly().forPath(entry);
+      }
+    }
+    return live;
+  }
+
+  /** The index node of an owner's counted leases: its subject in hex, a safe path segment. */
+  static String ownerIndex(String owner) {
+    return OWNERS + "/" + HexFormat.of().formatHex(owner.getBytes(UTF_8));
+  }
+
+  /**
+   * The token of the lease just created: its node's creation zxid, read back and checked to be this
+   * lease (a multi-op does not return the created node's stat).
+   */
+  private long czxidOf(LockName name, String leaseId) throws Exception {
+    Optional<Read> lease = read(name);
+    if (lease.isEmpty() || !lease.get().record().leaseId().equals(leaseId)) {
+      throw new LockServiceUnavailableException("the lease ended right after its grant; retry");
+    }
+    return lease.get().czxid();
+  }
+
+  private static Lease lease(LockName name, LeaseRecord record, long czxid) {
+    return new Lease(name.value(), record.holder(), record.leaseId(), czxid, record.ttlMs());
   }
 
   /** Touches the lease so that every expiry clock restarts; the token does not change. */
@@ -183,6 +296,8 @@ class LeaseStore {
         leaseId,
         lease -> {
           zk.delete().withVersion(lease.version()).forPath(leasePath(name));
+          // Best effort: an entry left behind is pruned when it would count.
+          zk.delete().quietly().forPath(ownerIndex(owner) + "/" + name.value());
           return null;
         });
   }

@@ -68,7 +68,8 @@ class LockController {
                     caller.subject(),
                     request.holder(),
                     request.ttlMs(),
-                    request.waitMs() == null ? 0 : request.waitMs()));
+                    request.waitMs() == null ? 0 : request.waitMs(),
+                    policy.maxLeases(caller)));
     acquireTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     return lease;
   }

@@ -2,6 +2,7 @@ package dev.faultline.order.orders;
 
 import dev.faultline.contract.Ids;
 import dev.faultline.contract.IsoCurrency;
+import dev.faultline.contract.Money;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
 import jakarta.validation.Valid;
@@ -93,6 +94,30 @@ class OrderController {
         .cancel(
             id,
             idempotency.request(key, caller.subject(), "POST /api/orders/" + id + "/cancel", null),
+            ifMatch,
+            caller)
+        .toResponseEntity();
+  }
+
+  /** A partial refund names at least a cent, and at most what any amount may be. */
+  record RefundBody(@NotNull @Min(1) @Max(Money.MAX_CENTS) Long amountCents) {}
+
+  /**
+   * A partial refund, keyed: 202 with the order PARTIALLY_REFUNDING while its saga returns the
+   * part; the order then shows it in {@code refundedCents}.
+   */
+  @PostMapping("/{id}/refunds")
+  ResponseEntity<String> refund(
+      @PathVariable UUID id,
+      @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+      @Valid @RequestBody RefundBody body,
+      Caller caller) {
+    return service
+        .refund(
+            id,
+            idempotency.request(key, caller.subject(), "POST /api/orders/" + id + "/refunds", body),
+            body.amountCents(),
             ifMatch,
             caller)
         .toResponseEntity();

@@ -28,7 +28,38 @@ public final class OrderRejections {
           409,
           "order-not-cancellable",
           "Order not cancellable",
-          "order " + id + " is " + status + ": there is nothing to cancel");
+          "order "
+              + id
+              + " is "
+              + status
+              + (status == OrderStatus.PARTIALLY_REFUNDING
+                  ? ": a partial refund is on its way; cancel once it is done"
+                  : ": there is nothing to cancel"));
+    }
+  }
+
+  public static final class NotRefundable extends Rejection {
+    public NotRefundable(Object id, OrderStatus status) {
+      super(
+          409,
+          "order-not-refundable",
+          "Order not refundable",
+          "order "
+              + id
+              + " is "
+              + status
+              + ": only a CONFIRMED or PARTIALLY_REFUNDED order with no refund in flight can be"
+              + " partly refunded");
+    }
+  }
+
+  public static final class RefundExceedsOrder extends Rejection {
+    public RefundExceedsOrder(Object id, long asked, long refundable) {
+      super(
+          422,
+          "refund-exceeds-order",
+          "Refund exceeds the order",
+          "order " + id + " has " + refundable + " cents left to refund, not " + asked);
     }
   }
 

@@ -18,7 +18,6 @@ import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
 import dev.faultline.web.problem.Rejection;
 import dev.faultline.web.problem.Rejections;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -86,17 +85,13 @@ public class OrderService implements DisposableBean {
       return idempotency.refuse(route.shard(), request, refusal.get());
     }
     Order order =
-        new Order(
+        Order.pending(
             OrderIds.next(route.slot()),
             body.customerId(),
             body.accountId(),
             body.currency(),
             total,
-            OrderStatus.PENDING,
-            1,
-            Instant.now(),
-            body.items(),
-            List.of());
+            body.items());
     IdempotencyStore keys = idempotency.store();
     Started started =
         shards.write(
@@ -226,6 +221,60 @@ public class OrderService implements DisposableBean {
             });
     if (!outcome.replayed() && outcome.response().status() == 202) {
       // Start the refund now rather than at the worker's next poll; the worker covers a crash.
+      compensations.submit(() -> runner.drive(id, 0, properties.respondWithin()));
+    }
+    return outcome;
+  }
+
+  /**
+   * Starts a partial refund of {@code amountCents}: the order goes to PARTIALLY_REFUNDING (202) and
+   * its saga refunds that part under the order's next refund operation ID. Only a CONFIRMED or
+   * PARTIALLY_REFUNDED order with that much still paid can (409, 422 otherwise); one part at a
+   * time.
+   */
+  public Outcome refund(
+      UUID id,
+      IdempotentRequest request,
+      long amountCents,
+      @Nullable String ifMatch,
+      Caller caller) {
+    if (!orders.canExist(id)) {
+      throw new OrderRejections.OrderNotFound(id);
+    }
+    Outcome outcome =
+        idempotency.execute(
+            orders.shardOf(id),
+            request,
+            db -> {
+              Order order =
+                  orders
+                      .find(db, id, true)
+                      .orElseThrow(() -> new OrderRejections.OrderNotFound(id));
+              if (!caller.mayActFor(order.customerId())) {
+                throw new Rejections.Forbidden("order " + id + " belongs to another customer");
+              }
+              if (ifMatch != null && !ifMatch.equals(order.etag())) {
+                throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
+              }
+              OrderSaga.Event requested = new OrderSaga.Event.RefundRequested(amountCents);
+              if (!OrderSaga.allows(order.status(), requested)) {
+                throw new OrderRejections.NotRefundable(id, order.status());
+              }
+              if (amountCents > order.refundableCents()) {
+                throw new OrderRejections.RefundExceedsOrder(
+                    id, amountCents, order.refundableCents());
+              }
+              orders.transition(
+                  db,
+                  id,
+                  order.revision(),
+                  OrderStatus.PARTIALLY_REFUNDING,
+                  OrderSaga.detail(requested) + " by " + caller.subject(),
+                  Orders.RefundChange.requested(amountCents));
+              sagas.reopen(db, id);
+              return render(202, orders.find(db, id, false).orElseThrow());
+            });
+    if (!outcome.replayed() && outcome.response().status() == 202) {
       compensations.submit(() -> runner.drive(id, 0, properties.respondWithin()));
     }
     return outcome;

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Orders {
   private static final String COLUMNS =
-      "id, customer_id, account_id, currency, total_cents, status, revision, created_at";
+      "id, customer_id, account_id, currency, total_cents, status, revision, created_at,"
+          + " refunded_cents, refund_pending_cents, partial_refunds";
 
   private final ShardClient shards;
 
@@ -99,11 +100,48 @@ public class Orders {
    */
   public boolean transition(
       JdbcClient db, UUID id, long revision, OrderStatus to, @Nullable String detail) {
+    return transition(db, id, revision, to, detail, RefundChange.NONE);
+  }
+
+  /**
+   * What a transition does to the order's refunds: {@code returned} cents went back, a part of
+   * {@code requested} cents is now on its way (a new partial refund), or the one on its way is
+   * settled ({@code settles}: went back, or was refused).
+   */
+  public record RefundChange(long returned, long requested, boolean settles) {
+    public static final RefundChange NONE = new RefundChange(0, 0, false);
+
+    public static RefundChange requested(long cents) {
+      return new RefundChange(0, cents, false);
+    }
+
+    public static RefundChange returned(long cents) {
+      return new RefundChange(cents, 0, true);
+    }
+  }
+
+  /** {@link #transition} with the order's refund amounts changed in the same statement. */
+  public boolean transition(
+      JdbcClient db,
+      UUID id,
+      long revision,
+      OrderStatus to,
+      @Nullable String detail,
+      RefundChange refunds) {
     int updated =
         db.sql(
-                "update orders set status = ?, revision = revision + 1, updated_at = now()"
-                    + " where id = ? and revision = ?")
-            .params(to.name(), id, revision)
+                "update orders set status = :status, revision = revision + 1, updated_at = now(),"
+                    + " refunded_cents = refunded_cents + :returned,"
+                    + " refund_pending_cents = case when :requested > 0 then :requested"
+                    + " when :settles then 0 else refund_pending_cents end,"
+                    + " partial_refunds = partial_refunds + case when :requested > 0 then 1"
+                    + " else 0 end where id = :id and revision = :revision")
+            .param("status", to.name())
+            .param("returned", refunds.returned())
+            .param("requested", refunds.requested())
+            .param("settles", refunds.settles())
+            .param("id", id)
+            .param("revision", revision)
             .update();
     if (updated == 1) {
       appendHistory(db, id, to, detail);
@@ -157,6 +195,9 @@ public class Orders {
         rs.getLong("revision"),
         rs.getTimestamp("created_at").toInstant(),
         items,
-        history);
+        history,
+        rs.getLong("refunded_cents"),
+        rs.getLong("refund_pending_cents"),
+        rs.getInt("partial_refunds"));
   }
 }

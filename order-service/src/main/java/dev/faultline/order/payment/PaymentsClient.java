@@ -128,6 +128,27 @@ public class PaymentsClient {
                 : unknown(response));
   }
 
+  /**
+   * Refunds the part of the order on its way back ({@code refundPendingCents}) under the order's
+   * latest partial-refund operation ID, {@code order-<id>-refund-<n>}: a retry applies it once. A
+   * definitive refusal (403, 422) is a {@link PaymentOutcome.Declined}.
+   */
+  public PaymentOutcome refundPart(Order order) {
+    return call(
+        order.accountId(),
+        "/api/payments/" + paymentId(order) + "/refunds",
+        "order-" + order.id() + "-refund-" + order.partialRefunds(),
+        "{\"amountCents\":" + order.refundPendingCents() + "}",
+        response ->
+            switch (response.statusCode()) {
+              case 201 ->
+                  new PaymentOutcome.Refunded(
+                      JSON.readTree(response.body()).get("amountCents").asLong());
+              case 403, 422 -> new PaymentOutcome.Declined(problemSlug(response));
+              default -> unknown(response);
+            });
+  }
+
   /** The account an order wants to charge: who owns it, in which currency. */
   public AccountCheck account(String accountId) {
     try {

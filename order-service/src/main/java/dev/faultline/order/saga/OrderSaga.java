@@ -13,13 +13,21 @@ import org.jspecify.annotations.Nullable;
  *   PENDING   --charge-->   Captured  -> PAID        Declined -> REJECTED
  *   PAID      --confirm-->  Confirmed -> CONFIRMED
  *   REFUNDING --refund-->   Refunded  -> CANCELLED
- *   PENDING | PAID | CONFIRMED  + CancelRequested -> REFUNDING   (the compensation)
+ *   PENDING | PAID | CONFIRMED | PARTIALLY_REFUNDED  + CancelRequested -> REFUNDING
+ *                                                              (the compensation: the rest back)
+ *   CONFIRMED | PARTIALLY_REFUNDED  + RefundRequested(n) -> PARTIALLY_REFUNDING
+ *   PARTIALLY_REFUNDING  --refund part-->  PartRefunded -> PARTIALLY_REFUNDED, or REFUNDED when
+ *                                          nothing is left;  RefundRefused -> where it was
  * </pre>
  *
- * A step whose outcome is unknown (timeout, 5xx, crash, open circuit) produces no event: the runner
- * retries the same step with the same operation ID later, which is safe because the payment service
- * applies each operation at most once. A cancel while the charge's outcome is unknown is safe too:
- * the refund either returns the captured money or voids the charge before it lands.
+ * <p>One partial refund runs at a time, each under its own operation ID ({@code
+ * order-<id>-refund-<n>}); a cancel waits for it (409 meanwhile), so the cancel's refund of "the
+ * rest" never races a part in flight.
+ *
+ * <p>A step whose outcome is unknown (timeout, 5xx, crash, open circuit) produces no event: the
+ * runner retries the same step with the same operation ID later, which is safe because the payment
+ * service applies each operation at most once. A cancel while the charge's outcome is unknown is
+ * safe too: the refund either returns the captured money or voids the charge before it lands.
  */
 public final class OrderSaga {
   private OrderSaga() {}
@@ -34,6 +42,9 @@ public final class OrderSaga {
 
     /** Refund whatever the charge captured, or void it: {@code order-<id>-refund}. */
     record Refund() implements Step {}
+
+    /** Refund the requested part: {@code order-<id>-refund-<n>}, the order's n-th. */
+    record RefundPart() implements Step {}
   }
 
   /** What happened: a step's definitive outcome, or the customer's cancel. */
@@ -48,6 +59,15 @@ public final class OrderSaga {
     record CancelRequested() implements Event {}
 
     record Refunded(long amountCents) implements Event {}
+
+    /** The customer asked for part of the total back. */
+    record RefundRequested(long amountCents) implements Event {}
+
+    /** The part went back; {@code remainingCents} of the total is still paid. */
+    record PartRefunded(long amountCents, long remainingCents) implements Event {}
+
+    /** The payment service refused the part for good; {@code earlier}: parts went back before. */
+    record RefundRefused(String reason, boolean earlier) implements Event {}
   }
 
   /** The step to run in {@code status}; empty once the saga is over. */
@@ -56,7 +76,8 @@ public final class OrderSaga {
       case PENDING -> Optional.of(new Step.Charge());
       case PAID -> Optional.of(new Step.Confirm());
       case REFUNDING -> Optional.of(new Step.Refund());
-      case CONFIRMED, REJECTED, CANCELLED -> Optional.empty();
+      case PARTIALLY_REFUNDING -> Optional.of(new Step.RefundPart());
+      case CONFIRMED, REJECTED, CANCELLED, PARTIALLY_REFUNDED, REFUNDED -> Optional.empty();
     };
   }
 
@@ -77,9 +98,24 @@ public final class OrderSaga {
                 case Event.CancelRequested cancel -> OrderStatus.REFUNDING;
                 default -> null;
               };
-          case CONFIRMED -> event instanceof Event.CancelRequested ? OrderStatus.REFUNDING : null;
+          case CONFIRMED, PARTIALLY_REFUNDED ->
+              switch (event) {
+                case Event.CancelRequested cancel -> OrderStatus.REFUNDING;
+                case Event.RefundRequested refund -> OrderStatus.PARTIALLY_REFUNDING;
+                default -> null;
+              };
+          case PARTIALLY_REFUNDING ->
+              switch (event) {
+                case Event.PartRefunded part ->
+                    part.remainingCents() == 0
+                        ? OrderStatus.REFUNDED
+                        : OrderStatus.PARTIALLY_REFUNDED;
+                case Event.RefundRefused refused ->
+                    refused.earlier() ? OrderStatus.PARTIALLY_REFUNDED : OrderStatus.CONFIRMED;
+                default -> null;
+              };
           case REFUNDING -> event instanceof Event.Refunded ? OrderStatus.CANCELLED : null;
-          case REJECTED, CANCELLED -> null;
+          case REJECTED, CANCELLED, REFUNDED -> null;
         };
     if (to == null) {
       throw new IllegalTransition(status, event);
@@ -102,6 +138,9 @@ public final class OrderSaga {
     return switch (event) {
       case Event.Declined declined -> declined.reason();
       case Event.Refunded refunded -> "refunded " + refunded.amountCents();
+      case Event.RefundRequested requested -> "refund of " + requested.amountCents() + " requested";
+      case Event.PartRefunded part -> "refunded " + part.amountCents();
+      case Event.RefundRefused refused -> "refund refused: " + refused.reason();
       default -> null;
     };
   }

@@ -124,6 +124,25 @@ public class SagaRunner {
             case PaymentOutcome.Declined declined ->
                 throw new IllegalStateException("a refund answered as a decline");
           };
+      case OrderSaga.Step.RefundPart part ->
+          switch (payments.refundPart(order)) {
+            case PaymentOutcome.Refunded refunded -> {
+              metrics.step("refund", "ok");
+              yield Optional.of(
+                  new OrderSaga.Event.PartRefunded(
+                      refunded.amountCents(),
+                      order.totalCents() - order.refundedCents() - refunded.amountCents()));
+            }
+            case PaymentOutcome.Declined refused -> {
+              metrics.step("refund", "ok");
+              yield Optional.of(
+                  new OrderSaga.Event.RefundRefused(refused.reason(), order.refundedCents() > 0));
+            }
+            case PaymentOutcome.Unknown unknown ->
+                retryLater(order, token, "refund", unknown.reason());
+            case PaymentOutcome.Captured captured ->
+                throw new IllegalStateException("a refund answered as a charge");
+          };
     };
   }
 
@@ -171,7 +190,12 @@ public class SagaRunner {
                   return new Result(Recorded.FENCED_OUT, 0);
                 }
                 if (!orders.transition(
-                    db, order.id(), order.revision(), to, OrderSaga.detail(event))) {
+                    db,
+                    order.id(),
+                    order.revision(),
+                    to,
+                    OrderSaga.detail(event),
+                    refundChange(event))) {
                   throw new ChangedMeanwhile();
                 }
                 if (to.isTerminal()) {
@@ -191,6 +215,17 @@ public class SagaRunner {
       log.info("saga {}: a newer driver owns it (token {} is stale)", order.id(), token);
     }
     return result.recorded();
+  }
+
+  /** What an event does to the order's refund amounts. */
+  private static Orders.RefundChange refundChange(OrderSaga.Event event) {
+    return switch (event) {
+      case OrderSaga.Event.Refunded refunded ->
+          Orders.RefundChange.returned(refunded.amountCents());
+      case OrderSaga.Event.PartRefunded part -> Orders.RefundChange.returned(part.amountCents());
+      case OrderSaga.Event.RefundRefused refused -> Orders.RefundChange.returned(0);
+      default -> Orders.RefundChange.NONE;
+    };
   }
 
   /** Rolls the recording transaction back (fence included) when the order moved meanwhile. */

@@ -3,6 +3,8 @@ package dev.faultline.order.saga;
 import static dev.faultline.order.orders.OrderStatus.CANCELLED;
 import static dev.faultline.order.orders.OrderStatus.CONFIRMED;
 import static dev.faultline.order.orders.OrderStatus.PAID;
+import static dev.faultline.order.orders.OrderStatus.PARTIALLY_REFUNDED;
+import static dev.faultline.order.orders.OrderStatus.PARTIALLY_REFUNDING;
 import static dev.faultline.order.orders.OrderStatus.PENDING;
 import static dev.faultline.order.orders.OrderStatus.REFUNDING;
 import static dev.faultline.order.orders.OrderStatus.REJECTED;
@@ -24,18 +26,49 @@ class OrderSagaTests {
   private static final Event CONFIRMED_EVENT = new Event.Confirmed();
   private static final Event CANCEL = new Event.CancelRequested();
   private static final Event REFUNDED = new Event.Refunded(1250);
+  private static final Event PART = new Event.RefundRequested(300);
+  private static final Event PART_BACK = new Event.PartRefunded(300, 950);
+  private static final Event LAST_PART_BACK = new Event.PartRefunded(950, 0);
+  private static final Event FIRST_PART_REFUSED = new Event.RefundRefused("refund-exceeds", false);
+  private static final Event LATER_PART_REFUSED = new Event.RefundRefused("refund-exceeds", true);
   private static final List<Event> EVENTS =
-      List.of(CAPTURED, DECLINED, CONFIRMED_EVENT, CANCEL, REFUNDED);
+      List.of(
+          CAPTURED,
+          DECLINED,
+          CONFIRMED_EVENT,
+          CANCEL,
+          REFUNDED,
+          PART,
+          PART_BACK,
+          LAST_PART_BACK,
+          FIRST_PART_REFUSED,
+          LATER_PART_REFUSED);
 
   /** The whole table: (state, event) -> state. Anything not listed must be refused. */
   private static final Map<OrderStatus, Map<Event, OrderStatus>> TABLE =
       Map.of(
-          PENDING, Map.of(CAPTURED, PAID, DECLINED, REJECTED, CANCEL, REFUNDING),
-          PAID, Map.of(CONFIRMED_EVENT, CONFIRMED, CANCEL, REFUNDING),
-          CONFIRMED, Map.of(CANCEL, REFUNDING),
-          REFUNDING, Map.of(REFUNDED, CANCELLED),
-          REJECTED, Map.of(),
-          CANCELLED, Map.of());
+          PENDING,
+          Map.of(CAPTURED, PAID, DECLINED, REJECTED, CANCEL, REFUNDING),
+          PAID,
+          Map.of(CONFIRMED_EVENT, CONFIRMED, CANCEL, REFUNDING),
+          CONFIRMED,
+          Map.of(CANCEL, REFUNDING, PART, PARTIALLY_REFUNDING),
+          REFUNDING,
+          Map.of(REFUNDED, CANCELLED),
+          REJECTED,
+          Map.of(),
+          CANCELLED,
+          Map.of(),
+          PARTIALLY_REFUNDING,
+          Map.of(
+              PART_BACK, PARTIALLY_REFUNDED,
+              LAST_PART_BACK, OrderStatus.REFUNDED,
+              FIRST_PART_REFUSED, CONFIRMED,
+              LATER_PART_REFUSED, PARTIALLY_REFUNDED),
+          PARTIALLY_REFUNDED,
+          Map.of(CANCEL, REFUNDING, PART, PARTIALLY_REFUNDING),
+          OrderStatus.REFUNDED,
+          Map.of());
 
   @Test
   void everyTransitionInTheTableHappensAndNothingElseDoes() {
@@ -59,11 +92,13 @@ class OrderSagaTests {
     assertThat(OrderSaga.stepFor(PENDING)).containsInstanceOf(Step.Charge.class);
     assertThat(OrderSaga.stepFor(PAID)).containsInstanceOf(Step.Confirm.class);
     assertThat(OrderSaga.stepFor(REFUNDING)).containsInstanceOf(Step.Refund.class);
-    for (OrderStatus terminal : List.of(CONFIRMED, REJECTED, CANCELLED)) {
+    assertThat(OrderSaga.stepFor(PARTIALLY_REFUNDING)).containsInstanceOf(Step.RefundPart.class);
+    for (OrderStatus terminal :
+        List.of(CONFIRMED, REJECTED, CANCELLED, PARTIALLY_REFUNDED, OrderStatus.REFUNDED)) {
       assertThat(terminal.isTerminal()).isTrue();
       assertThat(OrderSaga.stepFor(terminal)).isEmpty();
     }
-    for (OrderStatus inFlight : List.of(PENDING, PAID, REFUNDING)) {
+    for (OrderStatus inFlight : List.of(PENDING, PAID, REFUNDING, PARTIALLY_REFUNDING)) {
       assertThat(inFlight.isTerminal()).isFalse();
     }
   }
@@ -106,6 +141,20 @@ class OrderSagaTests {
       assertThat(OrderSaga.allows(CANCELLED, event)).isFalse();
     }
     assertThat(OrderSaga.detail(REFUNDED)).isEqualTo("refunded 1250");
+  }
+
+  @Test
+  void partialRefundsRunOneAtATimeAndACancelReturnsTheRest() {
+    assertThat(walk(CONFIRMED, PART, PART_BACK, PART, LAST_PART_BACK))
+        .containsExactly(
+            PARTIALLY_REFUNDING, PARTIALLY_REFUNDED, PARTIALLY_REFUNDING, OrderStatus.REFUNDED);
+    assertThat(walk(CONFIRMED, PART, PART_BACK, CANCEL, REFUNDED))
+        .containsExactly(PARTIALLY_REFUNDING, PARTIALLY_REFUNDED, REFUNDING, CANCELLED);
+    // No cancel and no second part while one is in flight: the cancel's "refund the rest" would
+    // race it.
+    assertThat(OrderSaga.allows(PARTIALLY_REFUNDING, CANCEL)).isFalse();
+    assertThat(OrderSaga.allows(PARTIALLY_REFUNDING, PART)).isFalse();
+    assertThat(OrderSaga.detail(PART)).isEqualTo("refund of 300 requested");
   }
 
   private static List<OrderStatus> walk(OrderStatus from, Event... events) {

@@ -30,15 +30,20 @@ public class ChargeCapture {
   }
 
   /**
-   * Captures {@code charge} as payment {@code id} with lease token {@code token}: 201 with the
-   * payment (CAPTURED, or DECLINED for insufficient funds), or 200 with the payment a retry of the
-   * same charge already made.
+   * Captures {@code charge} as payment {@code id} for {@code chargedBy} (the caller's subject) with
+   * lease token {@code token}: 201 with the payment (CAPTURED, or DECLINED for insufficient funds),
+   * or 200 with the payment a retry of the same charge already made.
    */
   public StoredResponse capture(
-      JdbcClient db, String id, PaymentService.Charge charge, String ownerId, long token) {
+      JdbcClient db,
+      String id,
+      PaymentService.Charge charge,
+      String ownerId,
+      String chargedBy,
+      long token) {
     // The payment row first (inserted, or locked if it exists), then the account: the lock order
     // refunds use too.
-    boolean fresh = payments.insertUndecided(db, id, charge, ownerId);
+    boolean fresh = payments.insertUndecided(db, id, charge, ownerId, chargedBy);
     if (!fresh) {
       Payment existing = payments.find(db, id, true).orElseThrow();
       if (existing.status() == PaymentStatus.VOIDED) {

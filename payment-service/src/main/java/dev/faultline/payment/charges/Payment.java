@@ -1,5 +1,6 @@
 package dev.faultline.payment.charges;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +16,8 @@ public record Payment(
     @Nullable String declineReason,
     long refundedCents,
     long revision,
-    Instant createdAt) {
+    Instant createdAt,
+    @JsonIgnore @Nullable String chargedBy) {
 
   public boolean sameTermsAs(String accountId, long amountCents, String currency) {
     return accountId.equals(this.accountId)

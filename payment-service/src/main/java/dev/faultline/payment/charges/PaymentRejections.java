@@ -44,6 +44,23 @@ public final class PaymentRejections {
   }
 
   /** The charge landed while its refund was deciding: nothing changed, retry. */
+  /** A payment the order saga charged is refunded only through its order. */
+  public static final class RefundThroughOrder extends Rejection {
+    public RefundThroughOrder(String id, String orderId) {
+      super(
+          403,
+          "refund-through-order",
+          "Refund through the order",
+          "payment "
+              + id
+              + " belongs to order "
+              + orderId
+              + ": refund it with POST /api/orders/"
+              + orderId
+              + "/refunds (or cancel the order), so the order records what went back");
+    }
+  }
+
   public static final class RaceWithCharge extends Rejection {
     public RaceWithCharge(String id) {
       super(503, "payment-changing", "Payment changing", "payment " + id + " changed; retry");

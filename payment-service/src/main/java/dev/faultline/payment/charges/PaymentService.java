@@ -18,6 +18,7 @@ import dev.faultline.web.problem.Rejections;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -44,6 +45,7 @@ public class PaymentService {
   private final AccountLeases leases;
   private final Idempotency idempotency;
   private final ChargeCapture capture;
+  private final String orderSaga;
 
   PaymentService(
       ShardClient shards,
@@ -52,8 +54,10 @@ public class PaymentService {
       Ledger ledger,
       AccountLeases leases,
       Idempotency idempotency,
-      ChargeCapture capture) {
+      ChargeCapture capture,
+      @Value("${faultline.payments.order-saga-subject:order-service}") String orderSaga) {
     this.shards = shards;
+    this.orderSaga = orderSaga;
     this.payments = payments;
     this.accounts = accounts;
     this.ledger = ledger;
@@ -109,7 +113,9 @@ public class PaymentService {
                 idempotency.execute(
                     shard,
                     request,
-                    db -> capture.capture(db, id, charge, account.get().ownerId(), token)));
+                    db ->
+                        capture.capture(
+                            db, id, charge, account.get().ownerId(), caller.subject(), token)));
     if (!outcome.replayed()) {
       Failpoints.hit(CHARGE_COMMITTED);
     }
@@ -125,6 +131,20 @@ public class PaymentService {
       throw new PaymentRejections.PaymentNotFound(id);
     }
     return payment;
+  }
+
+  /**
+   * Whether the refund is one of the order saga's own operations on this order: sent by the saga
+   * (its service's subject) under one of its operation IDs, {@code order-<id>-refund} (the cancel's
+   * compensation) or {@code order-<id>-refund-<n>} (the order's n-th partial refund).
+   */
+  private boolean bySaga(IdempotentRequest request, String orderId) {
+    String key = request.key().value();
+    String prefix = "order-" + orderId + "-refund";
+    return orderSaga.equals(request.scope())
+        && key.startsWith(prefix)
+        && (key.length() == prefix.length()
+            || key.substring(prefix.length()).matches("-[1-9][0-9]{0,8}"));
   }
 
   /** A payment ID whose slot the ring has; any other names no payment. */
@@ -154,6 +174,15 @@ public class PaymentService {
       return replay.get();
     }
     Optional<Payment> found = payments.find(shard, id);
+    boolean bySaga = bySaga(request, parsed.orderId());
+    if (found.map(payment -> orderSaga.equals(payment.chargedBy())).orElse(true) && !bySaga) {
+      // An order's payment moves only with its order, so the order knows what went back; and
+      // only the saga leaves the tombstone that voids a charge yet to come.
+      if (found.isEmpty()) {
+        throw new PaymentRejections.PaymentNotFound(id);
+      }
+      throw new PaymentRejections.RefundThroughOrder(id, parsed.orderId());
+    }
     if (found.isEmpty() || found.get().refundableCents() == 0) {
       // Nothing to move: no lease needed.
       return idempotency.execute(

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 public class Payments {
   private static final String COLUMNS =
       "id, order_id, account_id, owner_id, amount_cents, currency, status, decline_reason,"
-          + " refunded_cents, revision, created_at";
+          + " refunded_cents, revision, created_at, charged_by";
 
   private final ShardClient shards;
 
@@ -41,18 +41,20 @@ public class Payments {
    * PENDING_DECISION), unless its ID exists; false when it did (a concurrent insert is waited for:
    * the unique index makes the second insert wait for the first transaction).
    */
-  boolean insertUndecided(JdbcClient db, String id, PaymentService.Charge charge, String ownerId) {
+  boolean insertUndecided(
+      JdbcClient db, String id, PaymentService.Charge charge, String ownerId, String chargedBy) {
     return db.sql(
                 "insert into payments (id, order_id, account_id, owner_id, amount_cents, currency,"
-                    + " status, decline_reason) values (?, ?, ?, ?, ?, ?, 'DECLINED',"
-                    + " 'PENDING_DECISION') on conflict (id) do nothing")
+                    + " status, decline_reason, charged_by) values (?, ?, ?, ?, ?, ?, 'DECLINED',"
+                    + " 'PENDING_DECISION', ?) on conflict (id) do nothing")
             .params(
                 id,
                 charge.orderId(),
                 charge.accountId(),
                 ownerId,
                 charge.amountCents(),
-                charge.currency())
+                charge.currency(),
+                chargedBy)
             .update()
         == 1;
   }
@@ -111,6 +113,7 @@ public class Payments {
         rs.getString("decline_reason"),
         rs.getLong("refunded_cents"),
         rs.getLong("revision"),
-        rs.getTimestamp("created_at").toInstant());
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getString("charged_by"));
   }
 }

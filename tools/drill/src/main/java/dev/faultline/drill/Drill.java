@@ -151,6 +151,7 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
       History recorded = history.history();
       Observed observed = observer.observe(recorded, workload.accounts(), id, quietSince);
       List<Violation> violations = Checker.check(recorded, observed, options.sagaBound());
+      say("locks: %s", Checker.lockModel(recorded));
 
       Analysis analysis = Analysis.of(recorded, struck);
       SloSection slo = sloSection(history.startedAt(), loadStoppedMs);

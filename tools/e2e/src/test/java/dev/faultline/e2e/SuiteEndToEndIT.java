@@ -362,7 +362,7 @@ class SuiteEndToEndIT {
   void killingAShardPrimaryPromotesItsReplicaAndTheOldPrimaryRejoinsAsReplica() throws Exception {
     String account = gateway.keyOnShard("acc-e2e-", 0, customerToken);
     // The router repairs shards only under its lock-service lease (and fences with its token).
-    HttpResponse<String> routerLease = gateway.get("/api/locks/shard-router-leader", customerToken);
+    HttpResponse<String> routerLease = gateway.get("/api/locks/shard-router-leader", adminToken);
     assertThat(routerLease.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(routerLease.body()).get("holder").asString())
         .isEqualTo("shard-router-1");

@@ -27,7 +27,6 @@ import dev.faultline.ring.Route;
 import dev.faultline.shard.ShardClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,17 +101,13 @@ final class SagaFloor implements AutoCloseable {
     }
     accounts.find(account).orElseThrow(); // the account check (a GET to payment-service there)
     Order order =
-        new Order(
+        Order.pending(
             OrderIds.next(route.slot()),
             customer,
             account,
             "EUR",
             100,
-            OrderStatus.PENDING,
-            1,
-            Instant.now(),
-            List.of(new Order.Item("bench", 1, 100)),
-            List.of());
+            List.of(new Order.Item("bench", 1, 100)));
     IdempotencyStore keys = orderKeys.store();
     orderShards.write(
         route.shard(),
@@ -159,7 +154,9 @@ final class SagaFloor implements AutoCloseable {
     Account payer = accounts.find(order.accountId()).orElseThrow();
     Outcome outcome =
         paymentKeys.execute(
-            shard, request, db -> capture.capture(db, id, charge, payer.ownerId(), 0));
+            shard,
+            request,
+            db -> capture.capture(db, id, charge, payer.ownerId(), ORDER_SERVICE, 0));
     if (outcome.response().status() != 201 || !outcome.response().body().contains("\"CAPTURED\"")) {
       throw new IllegalStateException("the floor's charge failed: " + outcome.response().body());
     }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The drill's invariants, checked against the recorded history and the observed end state. Unlike a
@@ -17,17 +18,23 @@ import java.util.Set;
  * <ol>
  *   <li>{@value #LOST}: every acknowledged order exists, in the databases and through the API; one
  *       acknowledged CONFIRMED is not REJECTED later (a stale read or a lost update); an
- *       acknowledged cancel ends CANCELLED; every acknowledged deposit is in its account's ledger;
- *       and no deposit is there twice (deposits in the ledger add up to between the acknowledged
- *       ones and those plus the ones whose outcome the client never learned);
- *   <li>{@value #MONEY}: per terminal order, captured - refunded is its total if CONFIRMED, else 0
- *       (no double charge, no charge of a rejected or cancelled order, no lost refund);
+ *       acknowledged cancel ends CANCELLED; an order's acknowledged partial refunds are all in its
+ *       refunded amount; every acknowledged deposit is in its account's ledger; and no deposit is
+ *       there twice (deposits in the ledger add up to between the acknowledged ones and those plus
+ *       the ones whose outcome the client never learned);
+ *   <li>{@value #MONEY}: per order at rest, captured - refunded at the payment service is the
+ *       order's total less what the order says went back, 0 if REJECTED or CANCELLED, and its
+ *       status matches its refunded amount (CONFIRMED none, PARTIALLY_REFUNDED some, REFUNDED all):
+ *       no double charge, no charge of a rejected or cancelled order, no lost refund, and no money
+ *       back that the order does not know of;
  *   <li>{@value #LEDGER}: the ledger sums to zero on every shard and every balance equals its
  *       entries;
  *   <li>{@value #SAGAS}: no saga is open longer than the bound;
- *   <li>{@value #LOCKS}: fenced writes were accepted in token order, and no two clients held leases
- *       on one lock at the same time (as each client saw its lease: from the grant to the release,
- *       or to the TTL counted from when its last confirmed acquire or renew was sent).
+ *   <li>{@value #LOCKS}: fenced writes were accepted in token order, no two clients held leases on
+ *       one lock at the same time (as each client saw its lease: from the grant to the release, or
+ *       to the TTL counted from when its last confirmed acquire or renew was sent), and each lock's
+ *       whole history of acquires, renewals and releases, answers included, fits a model of a lease
+ *       lock ({@link LeaseLinearizability}).
  * </ol>
  */
 public final class Checker {
@@ -37,9 +44,46 @@ public final class Checker {
   public static final String SAGAS = "sagas";
   public static final String LOCKS = "locks";
 
-  private static final Set<String> TERMINAL = Set.of("CONFIRMED", "REJECTED", "CANCELLED");
+  private static final Set<String> TERMINAL =
+      Set.of("CONFIRMED", "REJECTED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED");
+
+  /** Search steps the lock model may take per lock before it calls a history inconclusive. */
+  private static final long MODEL_BUDGET = 500_000;
 
   private Checker() {}
+
+  /**
+   * The lock model's verdict per lock, in a line for the drill's summary: how many locks and
+   * operations fit, and any the search could not settle within its budget.
+   */
+  public static String lockModel(History history) {
+    Map<String, LeaseLinearizability.Verdict> verdicts =
+        LeaseLinearizability.check(history, MODEL_BUDGET);
+    int fit = 0;
+    int ops = 0;
+    long steps = 0;
+    List<String> open = new ArrayList<>();
+    for (var entry : verdicts.entrySet()) {
+      switch (entry.getValue()) {
+        case LeaseLinearizability.Verdict.Linearizable l -> {
+          fit++;
+          ops += l.operations();
+          steps += l.steps();
+        }
+        case LeaseLinearizability.Verdict.Inconclusive i -> open.add(entry.getKey());
+        case LeaseLinearizability.Verdict.Violated v -> {}
+      }
+    }
+    return fit
+        + " of "
+        + verdicts.size()
+        + " locks linearizable against the lease-lock model ("
+        + ops
+        + " operations, "
+        + steps
+        + " search steps)"
+        + (open.isEmpty() ? "" : "; inconclusive within the budget: " + open);
+  }
 
   /** What a check proves, in a sentence, for the report. */
   public static String describe(String check) {
@@ -48,13 +92,14 @@ public final class Checker {
           "every acknowledged order exists (databases and API); acknowledged cancels ended"
               + " CANCELLED; acknowledged deposits are all in the ledger";
       case MONEY ->
-          "per order, captured - refunded is the total if CONFIRMED, else 0; no deposit applied"
-              + " twice";
+          "per order, captured - refunded is the total less the order's refunded amount (0 if"
+              + " rejected or cancelled), matching its status; no deposit applied twice";
       case LEDGER -> "the ledger sums to zero on every shard; every balance equals its entries";
       case SAGAS -> "every saga is terminal within the bound after the faults stop";
       case LOCKS ->
           "fenced writes accepted in token order (drill register and account balances); no two"
-              + " clients held one lock at once";
+              + " clients held one lock at once; every lock's history is linearizable against a"
+              + " lease-lock model";
       default -> "";
     };
   }
@@ -63,6 +108,7 @@ public final class Checker {
     List<Violation> violations = new ArrayList<>();
     acknowledgedOrders(history, observed, violations);
     acknowledgedCancels(history, observed, violations);
+    acknowledgedRefunds(history, observed, violations);
     deposits(history, observed, violations);
     moneyPerOrder(observed, violations);
     ledger(observed, violations);
@@ -97,6 +143,36 @@ public final class Checker {
             new Violation(LOST, "order " + id + " is in its database but the API answers 404"));
       }
     }
+  }
+
+  /** What acknowledged partial refunds promised an order, against what it says went back. */
+  private static void acknowledgedRefunds(
+      History history, Observed observed, List<Violation> violations) {
+    Map<String, Long> promised = new TreeMap<>();
+    for (History.Operation op : history.operations()) {
+      if (op.kind().equals("refund-order") && op.is(Event.Outcome.OK)) {
+        promised.merge(
+            op.invoke().args().get("id"),
+            Long.parseLong(op.invoke().args().get("amountCents")),
+            Long::sum);
+      }
+    }
+    promised.forEach(
+        (id, cents) -> {
+          Observed.OrderState order = observed.orders().get(id);
+          if (order != null && order.refundedCents() < cents) {
+            violations.add(
+                new Violation(
+                    LOST,
+                    "order "
+                        + id
+                        + ": partial refunds of "
+                        + cents
+                        + " cents were acknowledged but it shows "
+                        + order.refundedCents()
+                        + " refunded"));
+          }
+        });
   }
 
   private static void acknowledgedCancels(
@@ -170,8 +246,20 @@ public final class Checker {
       }
       Observed.PaymentState payment = observed.payments().get(order.id());
       long net = payment == null ? 0 : payment.netCents();
-      long expected = order.status().equals("CONFIRMED") ? order.totalCents() : 0;
-      if (net != expected) {
+      long kept = order.totalCents() - order.refundedCents();
+      long expected =
+          switch (order.status()) {
+            case "CONFIRMED", "PARTIALLY_REFUNDED", "REFUNDED" -> kept;
+            default -> 0;
+          };
+      boolean statusMatches =
+          switch (order.status()) {
+            case "CONFIRMED" -> order.refundedCents() == 0;
+            case "PARTIALLY_REFUNDED" -> order.refundedCents() > 0 && kept > 0;
+            case "REFUNDED" -> kept == 0;
+            default -> true;
+          };
+      if (net != expected || !statusMatches) {
         violations.add(
             new Violation(
                 MONEY,
@@ -181,6 +269,8 @@ public final class Checker {
                     + order.status()
                     + " (total "
                     + order.totalCents()
+                    + ", refunded "
+                    + order.refundedCents()
                     + ") but captured - refunded = "
                     + net));
       }
@@ -285,6 +375,13 @@ public final class Checker {
                 new Held(held.lock(), id, held.from(), Math.min(held.until(), op.invoke().at())));
       }
     }
+    LeaseLinearizability.check(history, MODEL_BUDGET)
+        .forEach(
+            (lock, verdict) -> {
+              if (verdict instanceof LeaseLinearizability.Verdict.Violated violated) {
+                violations.add(new Violation(LOCKS, lock + ": " + violated.detail()));
+              }
+            });
     List<Held> all = new ArrayList<>(byLease.values());
     all.sort(java.util.Comparator.comparingLong(Held::from));
     for (int i = 0; i < all.size(); i++) {

@@ -37,7 +37,12 @@ public record Observed(
     fencedWrites = List.copyOf(fencedWrites);
   }
 
-  public record OrderState(String id, String status, long totalCents) {}
+  /** An order as its database holds it: {@code refundedCents} is what went back so far. */
+  public record OrderState(String id, String status, long totalCents, long refundedCents) {
+    public OrderState(String id, String status, long totalCents) {
+      this(id, status, totalCents, 0);
+    }
+  }
 
   public record PaymentState(String orderId, String status, long amountCents, long refundedCents) {
     /** Money the payment holds now: captured minus refunded (0 for declined or voided). */

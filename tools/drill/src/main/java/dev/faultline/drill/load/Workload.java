@@ -24,6 +24,7 @@ import java.util.function.BooleanSupplier;
  *   <li>place an order its account can pay (usually CONFIRMED), or one far over any balance
  *       (declined: REJECTED);
  *   <li>deposit to its account;
+ *   <li>a partial refund of one of its acknowledged orders (run by the saga);
  *   <li>cancel one of its acknowledged orders (the refund compensation);
  *   <li>read one of its orders;
  *   <li>a lock cycle on one of a few shared lock names: acquire, a fenced write, sometimes a
@@ -152,6 +153,8 @@ public final class Workload {
         placeOrder(true);
       } else if (dice < 60) {
         deposit();
+      } else if (dice < 64 && !orders.isEmpty()) {
+        refundPart();
       } else if (dice < 70 && !orders.isEmpty()) {
         cancel();
       } else if (dice < 78 && !orders.isEmpty()) {
@@ -220,6 +223,22 @@ public final class Workload {
       record(op, answer, Map.of("status", answer.text("status")));
     }
 
+    /**
+     * A small partial refund: refused (409) while the order is not at rest or has one in flight,
+     * 422 when the order has less left; acknowledged ones must show in the order's refunded amount.
+     */
+    void refundPart() {
+      String order = orders.get(random.nextInt(orders.size()));
+      long cents = 1 + random.nextInt(200);
+      String key = UUID.randomUUID().toString();
+      long op =
+          history.invoke("refund-order", Map.of("id", order, "amountCents", Long.toString(cents)));
+      Gateway.Answer answer =
+          gateway.retried(
+              "/api/orders/" + order + "/refunds", token, key, json("amountCents", cents));
+      record(op, answer, Map.of("status", answer.text("status")));
+    }
+
     void read() {
       String order = orders.get(random.nextInt(orders.size()));
       long op = history.invoke("read-order", Map.of("id", order));
@@ -231,7 +250,10 @@ public final class Workload {
     void lockCycle() {
       String lock = "drill-" + settings.run() + "-lock-" + random.nextInt(LOCKS);
       String path = "/api/locks/" + lock;
-      long op = history.invoke("lock-acquire", Map.of("lock", lock, "holder", customer));
+      long op =
+          history.invoke(
+              "lock-acquire",
+              Map.of("lock", lock, "holder", customer, "ttlMs", Long.toString(LEASE_TTL_MS)));
       Gateway.Answer lease =
           gateway.retried(
               path + "/acquire",

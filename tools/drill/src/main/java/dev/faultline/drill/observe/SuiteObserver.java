@@ -84,11 +84,14 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
                         + " where e.account_id = a.id)")));
         try (Statement s = db.createStatement();
             ResultSet rs =
-                s.executeQuery("select id, status, total_cents, account_id from orders.orders")) {
+                s.executeQuery(
+                    "select id, status, total_cents, account_id, refunded_cents"
+                        + " from orders.orders")) {
           while (rs.next()) {
             orders.put(
                 rs.getString(1),
-                new Observed.OrderState(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                new Observed.OrderState(
+                    rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(5)));
             orderAccount.put(rs.getString(1), rs.getString(4));
           }
         }

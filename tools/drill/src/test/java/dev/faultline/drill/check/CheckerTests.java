@@ -18,6 +18,7 @@ class CheckerTests {
 
   private final List<Event> events = new ArrayList<>();
   private final Map<String, Observed.OrderState> orders = new HashMap<>();
+  private final Map<String, String> locks = new HashMap<>();
   private final Map<String, String> apiStatus = new HashMap<>();
   private final Map<String, Observed.PaymentState> payments = new HashMap<>();
   private final Map<String, Long> deposited = new HashMap<>();
@@ -88,6 +89,85 @@ class CheckerTests {
     assertThat(checks()).containsExactly(Checker.MONEY);
   }
 
+  /**
+   * The hole an operator's direct partial refund once opened: money went back, the order still says
+   * CONFIRMED with nothing refunded.
+   */
+  @Test
+  void moneyBackThatTheOrderDoesNotKnowOfIsCaught() {
+    confirmedOrder("o-1", 1000);
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 1000, 100));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.MONEY);
+              assertThat(v.detail()).contains("o-1", "CONFIRMED", "refunded 0", "= 900");
+            });
+  }
+
+  @Test
+  void partlyAndWhollyRefundedOrdersPassWhenTheMoneyAgreesAndFailWhenItDoesNot() {
+    acknowledged("o-1", "CONFIRMED");
+    orders.put("o-1", new Observed.OrderState("o-1", "PARTIALLY_REFUNDED", 1000, 300));
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 1000, 300));
+    acknowledged("o-2", "CONFIRMED");
+    orders.put("o-2", new Observed.OrderState("o-2", "REFUNDED", 1000, 1000));
+    payments.put("o-2", new Observed.PaymentState("o-2", "REFUNDED", 1000, 1000));
+    assertThat(check()).isEmpty();
+
+    // A part refunded twice at the payment service, and a status that lies about the amount.
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 1000, 600));
+    orders.put("o-2", new Observed.OrderState("o-2", "PARTIALLY_REFUNDED", 1000, 1000));
+    assertThat(check())
+        .extracting(Violation::detail)
+        .anySatisfy(d -> assertThat(d).contains("o-1", "= 400"))
+        .anySatisfy(d -> assertThat(d).contains("o-2", "PARTIALLY_REFUNDED", "refunded 1000"));
+  }
+
+  @Test
+  void anAcknowledgedPartialRefundTheOrderDoesNotShowIsCaught() {
+    acknowledged("o-1", "CONFIRMED");
+    orders.put("o-1", new Observed.OrderState("o-1", "PARTIALLY_REFUNDED", 1000, 100));
+    payments.put("o-1", new Observed.PaymentState("o-1", "CAPTURED", 1000, 100));
+    for (String cents : List.of("100", "50")) {
+      long op = nextOp++;
+      events.add(
+          new Event.Invoke(op, "refund-order", op * 10, Map.of("id", "o-1", "amountCents", cents)));
+      events.add(new Event.Complete(op, Outcome.OK, op * 10 + 5, Map.of("status", "x")));
+    }
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOST);
+              assertThat(v.detail()).contains("o-1", "150", "shows 100");
+            });
+  }
+
+  /**
+   * A stale grant the pairwise overlap check cannot see: the first lease was released before the
+   * second grant, so nobody overlaps, but the second grant's fencing token is lower than the first
+   * one's, which no correct lease lock can answer.
+   */
+  @Test
+  void aGrantWithAStaleFencingTokenIsCaughtByTheLockModel() {
+    lease("l", "a", 0, 10, 4_000, 500);
+    release("a", 100);
+    lease("l", "b", 200, 210, 4_000, 400);
+    release("b", 300);
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOCKS);
+              assertThat(v.detail()).contains("l:", "granted lease b token 400");
+            });
+  }
+
   @Test
   void anUnbalancedLedgerIsCaught() {
     confirmedOrder("o-1", 1200);
@@ -116,13 +196,12 @@ class CheckerTests {
     lease("report", "lease-a", 0, 50, 1000); // held until 1000 (no release)
     lease("report", "lease-b", 600, 650, 1000); // granted while a still believes it holds
 
+    // Both the pairwise check and the lock model see it.
     assertThat(check())
-        .singleElement()
-        .satisfies(
-            v -> {
-              assertThat(v.check()).isEqualTo(Checker.LOCKS);
-              assertThat(v.detail()).contains("lease-a").contains("lease-b");
-            });
+        .hasSize(2)
+        .allSatisfy(v -> assertThat(v.check()).isEqualTo(Checker.LOCKS))
+        .anySatisfy(v -> assertThat(v.detail()).contains("lease-a").contains("lease-b"))
+        .anySatisfy(v -> assertThat(v.detail()).contains("report:", "lease lease-b"));
   }
 
   @Test
@@ -131,7 +210,7 @@ class CheckerTests {
     renew("lease-a", 800, 820, 1000); // held until 1800 now
     lease("report", "lease-b", 1500, 1510, 1000);
 
-    assertThat(checks()).containsExactly(Checker.LOCKS);
+    assertThat(checks()).containsExactly(Checker.LOCKS, Checker.LOCKS);
   }
 
   @Test
@@ -241,16 +320,32 @@ class CheckerTests {
   }
 
   private void lease(String lock, String leaseId, long sent, long granted, long ttl) {
+    lease(lock, leaseId, sent, granted, ttl, nextOp + 1);
+  }
+
+  private void lease(String lock, String leaseId, long sent, long granted, long ttl, long token) {
     long op = nextOp++;
+    locks.put(leaseId, lock);
     events.add(new Event.Invoke(op, "lock-acquire", sent, Map.of("lock", lock)));
     events.add(
         new Event.Complete(
-            op, Outcome.OK, granted, Map.of("leaseId", leaseId, "ttlMs", Long.toString(ttl))));
+            op,
+            Outcome.OK,
+            granted,
+            Map.of(
+                "leaseId",
+                leaseId,
+                "ttlMs",
+                Long.toString(ttl),
+                "fencingToken",
+                Long.toString(token))));
   }
 
   private void renew(String leaseId, long sent, long answered, long ttl) {
     long op = nextOp++;
-    events.add(new Event.Invoke(op, "lock-renew", sent, Map.of("leaseId", leaseId)));
+    events.add(
+        new Event.Invoke(
+            op, "lock-renew", sent, Map.of("leaseId", leaseId, "lock", locks.get(leaseId))));
     events.add(
         new Event.Complete(
             op, Outcome.OK, answered, Map.of("leaseId", leaseId, "ttlMs", Long.toString(ttl))));
@@ -258,7 +353,9 @@ class CheckerTests {
 
   private void release(String leaseId, long at) {
     long op = nextOp++;
-    events.add(new Event.Invoke(op, "lock-release", at, Map.of("leaseId", leaseId)));
+    events.add(
+        new Event.Invoke(
+            op, "lock-release", at, Map.of("leaseId", leaseId, "lock", locks.get(leaseId))));
     events.add(new Event.Complete(op, Outcome.OK, at + 5, Map.of()));
   }
 }
