@@ -106,6 +106,27 @@ class LockApiIT {
         .isEqualTo(200);
   }
 
+  /**
+   * A waiter whose instance was killed stays in the queue until its session expires, and never
+   * takes the lock. A free lock is still granted: at once without a wait, at the end of the wait
+   * otherwise; 409 only while it is held.
+   */
+  @Test
+  void aGhostWaiterAheadInTheQueueDoesNotMakeAFreeLockBusy() throws Exception {
+    zk.create()
+        .creatingParentContainersIfNeeded()
+        .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL)
+        .forPath("/faultline/locks/" + lock + "/queue/w-");
+
+    HttpResponse<String> now = acquire(alice, "no-wait", 5_000, 0);
+    assertThat(now.statusCode()).as(now.body()).isEqualTo(200);
+    lease("release", alice, json(now).get("leaseId").asString());
+
+    HttpResponse<String> waited = acquire(bob, "waiting", 5_000, 500);
+    assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
+    assertProblem(acquire(alice, "late", 5_000, 200), 409, "lock-held");
+  }
+
   /** A holder is a name people read in logs and answers: no controls or format characters. */
   @Test
   void aHolderWithControlOrFormatCharactersIsRefused() throws Exception {

@@ -13,6 +13,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -32,14 +33,25 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The holder's client, for its part, counts its TTL from before it sent the renewal, so it stops
  * protected work before any instance can let the lease go.
+ *
+ * <p>A version is not an identity: a lease released and granted again is a new node at the same
+ * path, with version 0 again. An instance that was paused (a long GC, a stopped VM) wakes with
+ * sightings of leases that are long gone, and a delete conditional on an old version alone would
+ * end the new lease that reuses it. The drill's pause fault and its lock model caught exactly that.
+ * So a delete goes ahead only after a fresh read shows the same node (its creation zxid) at the
+ * same version, and a round that starts late, after a gap no scheduler explains, forgets every
+ * sighting and starts them again from the cache: a later sighting only makes a lease longer.
  */
 @Component
 class LeaseReaper implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
   private static final long SCAN_MS = 50;
 
+  /** A round this late was not the scheduler's doing: the process was paused. */
+  private static final long PAUSE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** A lease version as this instance first saw it, with when (monotonic). */
-  private record Observed(long czxid, int version, long seenNanos, long ttlNanos) {}
+  record Observed(long czxid, int version, int incarnation, long seenNanos, long ttlNanos) {}
 
   private final Map<String, Observed> leases = new ConcurrentHashMap<>();
   private final CuratorFramework zk;
@@ -47,6 +59,7 @@ class LeaseReaper implements SmartLifecycle {
   private final Counter expirations;
   private CuratorCache cache;
   private ScheduledExecutorService timer;
+  private long lastRound = System.nanoTime();
 
   LeaseReaper(CuratorFramework zk, JsonMapper json, MeterRegistry meters) {
     this.zk = zk;
@@ -93,6 +106,7 @@ class LeaseReaper implements SmartLifecycle {
                   : new Observed(
                       czxid,
                       version,
+                      record.incarnation(),
                       System.nanoTime(),
                       TimeUnit.MILLISECONDS.toNanos(record.ttlMs())));
     } catch (RuntimeException e) {
@@ -102,13 +116,23 @@ class LeaseReaper implements SmartLifecycle {
 
   private void reapExpired() {
     long now = System.nanoTime();
+    long gap = now - lastRound;
+    lastRound = now;
+    if (gap > PAUSE_GAP_NANOS) {
+      log.warn(
+          "lease reaper ran {} ms late (this process was paused): forgetting every sighting",
+          TimeUnit.NANOSECONDS.toMillis(gap));
+      leases.clear();
+      cache.stream().forEach(this::observe);
+      return;
+    }
     leases.forEach(
         (path, seen) -> {
           if (now - seen.seenNanos() < seen.ttlNanos()) {
             return;
           }
           try {
-            zk.delete().withVersion(seen.version()).forPath(path);
+            delete(path, seen);
             expirations.increment();
             log.info(
                 "lease {} expired (version {} not renewed within its TTL)", path, seen.version());
@@ -118,6 +142,29 @@ class LeaseReaper implements SmartLifecycle {
             log.debug("cannot reap {} now: {}", path, e.toString());
           }
         });
+  }
+
+  /**
+   * Deletes the lease seen, and only it: in one multi-op with a check that the lock node is still
+   * at the lease's incarnation (no grant since), so a lease granted anew at the same path and
+   * version survives. A lease from before incarnations is read first and must be the same node.
+   */
+  void delete(String path, Observed seen) throws Exception {
+    if (seen.incarnation() > 0) {
+      String lock = path.substring(0, path.lastIndexOf('/'));
+      zk.transaction()
+          .forOperations(
+              zk.transactionOp().check().withVersion(seen.incarnation()).forPath(lock),
+              zk.transactionOp().delete().withVersion(seen.version()).forPath(path));
+      return;
+    }
+    Stat current = zk.checkExists().forPath(path);
+    if (current == null
+        || current.getCzxid() != seen.czxid()
+        || current.getVersion() != seen.version()) {
+      throw new KeeperException.BadVersionException(path);
+    }
+    zk.delete().withVersion(seen.version()).forPath(path);
   }
 
   @Override

@@ -33,6 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Only ZooKeeper's atomic operations decide: creating the lease node (one winner), versioned
  * updates and deletes (a renewal or release acts only on the lease it read).
  *
+ * <p>A node's version is not an identity: released and granted again, the lease node is new, at
+ * version 0 again, and a write conditional on the old version alone would land on the new lease (a
+ * reaper that woke from a pause, or raced another, deleted leases that way). So {@value #ROOT}
+ * /{name} itself is persistent and every grant bumps its data version in the same multi-op as the
+ * create; the lease records that version as its incarnation, and every renewal, release and reap
+ * checks it in the multi-op that writes. Incarnations never repeat for a name.
+ *
  * <p>A caller whose leases are counted (a customer: {@link LockPolicy#customerMaxLeases()}) also
  * has an index under {@value #OWNERS}/{hex of the owner}: one child per lock it holds, holding the
  * lease ID, created in the same multi-op as the lease, with a versioned write of the index node
@@ -45,6 +52,9 @@ class LeaseStore {
   static final String ROOT = "/faultline/locks";
   static final String OWNERS = "/faultline/lock-owners";
 
+  /** How late past its wait an acquire may still take a free lock. */
+  private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private final CuratorFramework zk;
   private final JsonMapper json;
 
@@ -54,7 +64,37 @@ class LeaseStore {
   }
 
   static String leasePath(LockName name) {
-    return ROOT + "/" + name.value() + "/lease";
+    return lockPath(name) + "/lease";
+  }
+
+  static String lockPath(LockName name) {
+    return ROOT + "/" + name.value();
+  }
+
+  /** The lock's own node, made persistent if missing (never a container: its version counts). */
+  private Stat lockNode(LockName name) throws Exception {
+    String path = lockPath(name);
+    Stat stat = zk.checkExists().forPath(path);
+    while (stat == null) {
+      try {
+        zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path);
+      } catch (KeeperException.NodeExistsException raced) {
+        // made meanwhile
+      }
+      stat = zk.checkExists().forPath(path);
+    }
+    return stat;
+  }
+
+  /**
+   * The multi-op guard of a write to {@code record}'s lease: the lock node still at the lease's
+   * incarnation (no grant since). None for a lease from before incarnations.
+   */
+  private List<CuratorOp> sameIncarnation(LockName name, LeaseRecord record) throws Exception {
+    return record.incarnation() > 0
+        ? List.of(
+            zk.transactionOp().check().withVersion(record.incarnation()).forPath(lockPath(name)))
+        : List.of();
   }
 
   private static String queuePath(LockName name) {
@@ -70,6 +110,12 @@ class LeaseStore {
   /**
    * Grants the lock to {@code holder}, waiting up to {@code waitMs} in FIFO order. The same owner
    * and holder asking again while they hold it get their lease back: a retried acquire is safe.
+   *
+   * <p>Busy (409) is the answer only when the lock is held: a waiter ahead in the queue may be a
+   * ghost (its instance was killed, and its ephemeral node lasts until that session expires) that
+   * will never take a free lock. So an acquire that may not wait, or whose wait has run out, takes
+   * a free lock whatever the queue says. The drill's lock model caught the ghost: a 409 answered
+   * while nothing held the lock.
    */
   Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs)
       throws Exception {
@@ -79,8 +125,10 @@ class LeaseStore {
   /** {@link #acquire} counting the owner's leases against {@code maxLeases} (0: uncounted). */
   Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs, int maxLeases)
       throws Exception {
-    // Fast path, two round trips: nobody waiting, so creating the lease jumps no queue.
-    if (nobodyWaiting(name)) {
+    lockNode(name); // before the queue can make it a container
+    // Fast path, two round trips: nobody waiting, so creating the lease jumps no queue. Without a
+    // wait, a free lock is taken even past waiters: they would be told it is free a moment later.
+    if (waitMs == 0 || nobodyWaiting(name)) {
       Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
       if (created.isPresent()) {
         return created.get();
@@ -135,6 +183,16 @@ class LeaseStore {
         }
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0 || !changed.await(remaining, TimeUnit.NANOSECONDS)) {
+          // Out of time: free now (a ghost ahead never took it) means ours; held means busy. Only
+          // on time, though: a wait that ended long ago (this process was paused) has a client
+          // that gave up, and a lease granted now would block the lock for nobody.
+          boolean onTime = System.nanoTime() - deadline < LATE_NANOS;
+          if (onTime && read(name).isEmpty()) {
+            Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
+            if (created.isPresent()) {
+              return created.get();
+            }
+          }
           throw new LockBusyException(name, waitMs);
         }
       }
@@ -165,27 +223,35 @@ class LeaseStore {
   /** Creates the lease node: exactly one creator wins; empty when it exists already. */
   private Optional<Lease> tryCreate(
       LockName name, String owner, String holder, long ttlMs, int maxLeases) throws Exception {
-    LeaseRecord record = new LeaseRecord(owner, holder, UUID.randomUUID().toString(), ttlMs, 0);
-    byte[] data = json.writeValueAsBytes(record);
-    if (maxLeases <= 0) {
-      Stat stat = new Stat();
+    String leaseId = UUID.randomUUID().toString();
+    if (maxLeases > 0) {
+      return tryCreateCounted(name, owner, holder, leaseId, ttlMs, maxLeases);
+    }
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Stat lock = lockNode(name);
+      LeaseRecord record = new LeaseRecord(owner, holder, leaseId, ttlMs, 0, lock.getVersion() + 1);
       try {
-        zk.create()
-            .storingStatIn(stat)
-            .creatingParentContainersIfNeeded()
-            .withMode(CreateMode.PERSISTENT)
-            .forPath(leasePath(name), data);
-        return Optional.of(lease(name, record, stat.getCzxid()));
+        zk.transaction()
+            .forOperations(
+                zk.transactionOp().setData().withVersion(lock.getVersion()).forPath(lockPath(name)),
+                zk.transactionOp()
+                    .create()
+                    .withMode(CreateMode.PERSISTENT)
+                    .forPath(leasePath(name), json.writeValueAsBytes(record)));
+        return Optional.of(lease(name, record, czxidOf(name, leaseId)));
       } catch (KeeperException.NodeExistsException held) {
         return Optional.empty();
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+        // another grant moved the lock node first: look again
       }
     }
-    return tryCreateCounted(name, record, data, maxLeases);
+    throw new LockServiceUnavailableException("the lock keeps changing under this grant; retry");
   }
 
   private Optional<Lease> tryCreateCounted(
-      LockName name, LeaseRecord record, byte[] data, int maxLeases) throws Exception {
-    String index = ownerIndex(record.owner());
+      LockName name, String owner, String holder, String leaseId, long ttlMs, int maxLeases)
+      throws Exception {
+    String index = ownerIndex(owner);
     String entry = index + "/" + name.value();
     for (int attempt = 0; ; attempt++) {
       Stat indexStat = zk.checkExists().creatingParentContainersIfNeeded().forPath(index);
@@ -205,10 +271,12 @@ class LeaseStore {
           throw new LeaseLimitException(maxLeases);
         }
       }
-      // The multi-op cannot make parents: the lock's own node must exist first.
-      zk.checkExists().creatingParentContainersIfNeeded().forPath(leasePath(name));
+      Stat lock = lockNode(name);
+      LeaseRecord record = new LeaseRecord(owner, holder, leaseId, ttlMs, 0, lock.getVersion() + 1);
+      byte[] data = json.writeValueAsBytes(record);
       var ops = new java.util.ArrayList<CuratorOp>();
       ops.add(zk.transactionOp().setData().withVersion(indexStat.getVersion()).forPath(index));
+      ops.add(zk.transactionOp().setData().withVersion(lock.getVersion()).forPath(lockPath(name)));
       if (held.contains(name.value())) {
         ops.add(zk.transactionOp().delete().forPath(entry)); // a stale entry of an earlier lease
       }
@@ -281,9 +349,13 @@ class LeaseStore {
         owner,
         leaseId,
         lease -> {
-          zk.setData()
-              .withVersion(lease.version())
-              .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed()));
+          var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
+          ops.add(
+              zk.transactionOp()
+                  .setData()
+                  .withVersion(lease.version())
+                  .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed())));
+          zk.transaction().forOperations(ops);
           return lease.lease(name);
         });
   }
@@ -295,7 +367,10 @@ class LeaseStore {
         owner,
         leaseId,
         lease -> {
-          zk.delete().withVersion(lease.version()).forPath(leasePath(name));
+          var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
+          ops.add(
+              zk.transactionOp().delete().withVersion(lease.version()).forPath(leasePath(name)));
+          zk.transaction().forOperations(ops);
           // Best effort: an entry left behind is pruned when it would count.
           zk.delete().quietly().forPath(ownerIndex(owner) + "/" + name.value());
           return null;

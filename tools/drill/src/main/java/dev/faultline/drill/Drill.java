@@ -93,7 +93,13 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
     String admin = suite.token("drill-admin", true);
     FaultActions faults = suite.faults(gateway, admin);
     awaitSteady(faults);
-    List<Schedule.Planned> plan = Schedule.plan(options.faults(), options.seed(), 20);
+    List<Schedule.Planned> plan =
+        Schedule.plan(
+            options.faults(),
+            options.seed(),
+            20,
+            Schedule.kills(options.faultSpec()),
+            Schedule.pauses(options.faultSpec()));
     say(
         "drill %s on %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
         id,

@@ -48,7 +48,8 @@ record DrillOptions(
 
         --duration    how long the load runs; faults strike within it (30s .. 1h)
         --faults      what to kill, one at a time: kinds services, pg, zk, or groups
-                      order-service, payment-service, lock-service, shard-router
+                      order-service, payment-service, lock-service, shard-router; add pause
+                      to also freeze them (SIGSTOP for 8-14 s, then SIGCONT; local, compose)
         --seed        makes the fault plan and the workload repeatable (random if not given)
         --rate        client actions started per second, all clients together (1 .. 100);
                       an action is one operation, or 3 to 5 for a lock cycle
@@ -117,6 +118,11 @@ record DrillOptions(
     String target = given.getOrDefault("target", "local");
     if (!target.equals("k8s") && (given.containsKey("context") || given.containsKey("namespace"))) {
       throw new IllegalArgumentException("--context and --namespace are for --target k8s");
+    }
+    if (target.equals("k8s") && Schedule.pauses(faultSpec)) {
+      throw new IllegalArgumentException(
+          "--faults pause: a pod cannot be paused from outside (SIGSTOP to a container's first"
+              + " process is ignored in its namespace); pause with --target local or compose");
     }
     if (!TARGETS.contains(target)) {
       throw new IllegalArgumentException(

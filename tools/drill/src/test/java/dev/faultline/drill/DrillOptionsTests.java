@@ -48,6 +48,11 @@ class DrillOptionsTests {
     assertThat(DrillOptions.parse(List.of("--target", "k8s")).context()).isNull();
     assertThatThrownBy(() -> DrillOptions.parse(List.of("--namespace", "x")))
         .hasMessageContaining("are for --target k8s");
+    assertThatThrownBy(
+            () -> DrillOptions.parse(List.of("--target", "k8s", "--faults", "services,pause")))
+        .hasMessageContaining("pause with --target local or compose");
+    assertThat(DrillOptions.parse(List.of("--faults", "pg,pause")).faults())
+        .containsExactly("pg-primary");
     assertThat(DrillOptions.USAGE)
         .contains("[--target local|compose|k8s] [--context C] [--namespace N]")
         .contains("kubectl delete pod NAME --grace-period=0 --force --wait=false");

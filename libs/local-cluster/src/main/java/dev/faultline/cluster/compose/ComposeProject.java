@@ -138,6 +138,16 @@ public final class ComposeProject implements AutoCloseable {
     await(service, c -> !c.running(), Duration.ofSeconds(30), "stopped");
   }
 
+  /** Freezes every process of the container (the freezer cgroup), as a stopped VM. */
+  public void pause(String service) throws IOException {
+    docker(Duration.ofSeconds(30), "pause", require(service).id());
+  }
+
+  /** Lets a paused container run on. */
+  public void unpause(String service) throws IOException {
+    docker(Duration.ofSeconds(30), "unpause", require(service).id());
+  }
+
   /** Starts a stopped container again; returns once it is healthy. */
   public void start(String service, Duration timeout) throws IOException {
     Container container = require(service);

@@ -30,6 +30,27 @@ public final class Signals {
     }
   }
 
+  /**
+   * Sends a named signal to the process's whole process group: each suite process leads its own
+   * ({@code setsid}), so this reaches a PostgreSQL postmaster and every backend it forked, which a
+   * STOP to the postmaster alone would leave serving.
+   */
+  public static void sendToGroup(ProcessHandle process, String signal) throws IOException {
+    try {
+      int exit =
+          new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
+              .redirectErrorStream(true)
+              .start()
+              .waitFor();
+      if (exit != 0 && process.isAlive()) {
+        throw new IOException("kill -" + signal + " -- -" + process.pid() + " exited " + exit);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while signalling group " + process.pid(), e);
+    }
+  }
+
   /** Waits until the process has exited; true when it did within the timeout. */
   public static boolean awaitExit(ProcessHandle process, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);

@@ -125,9 +125,8 @@ final class LeaseLinearizability {
       if (lock == null || !op.kind().startsWith("lock-")) {
         continue;
       }
-      Op parsed = parse(op, defaultTtl);
-      if (parsed != null) {
-        List<Op> list = byLock.computeIfAbsent(lock, l -> new ArrayList<>());
+      List<Op> list = byLock.computeIfAbsent(lock, l -> new ArrayList<>());
+      for (Op parsed : parse(op, defaultTtl)) {
         list.add(
             new Op(
                 list.size(),
@@ -198,8 +197,36 @@ final class LeaseLinearizability {
     }
   }
 
-  /** The operation a drill history records, as the model reads it; null when it had no effect. */
-  private static @Nullable Op parse(History.Operation op, long defaultTtl) {
+  /**
+   * The operation a drill history records, as the model reads it (nothing when it had no effect),
+   * and what its earlier attempts may have done: a client that retried gave up on an attempt that
+   * may still land, at any later time (its server was paused, say). An abandoned acquire may grant
+   * a lease nobody learns of; a renewal may extend; a release may end the lease it names.
+   */
+  private static List<Op> parse(History.Operation op, long defaultTtl) {
+    Op answer = parseAnswer(op, defaultTtl);
+    List<Op> all = new ArrayList<>();
+    if (answer != null) {
+      all.add(answer);
+    }
+    String attempts = op.result("attempts");
+    int abandoned = attempts == null ? 0 : Integer.parseInt(attempts) - 1;
+    Answer maybe =
+        switch (op.kind()) {
+          case "lock-acquire" -> Answer.MAYBE_GRANTED;
+          case "lock-renew" -> Answer.MAYBE_RENEWED;
+          case "lock-release" -> Answer.MAYBE_RELEASED;
+          default -> null;
+        };
+    String leaseId = op.invoke().args().get("leaseId");
+    long ttl = answer != null ? answer.ttlMs() : defaultTtl;
+    for (int i = 0; maybe != null && i < abandoned; i++) {
+      all.add(new Op(-1, maybe, op.invoke().at(), Long.MAX_VALUE, leaseId, 0, ttl));
+    }
+    return all;
+  }
+
+  private static @Nullable Op parseAnswer(History.Operation op, long defaultTtl) {
     long invoke = op.invoke().at();
     long response = op.complete().map(Event.Complete::at).orElse(Long.MAX_VALUE);
     boolean unknown = op.is(Event.Outcome.UNKNOWN);

@@ -42,6 +42,37 @@ public final class ComposeFaults implements FaultActions {
     project.kill(instance);
   }
 
+  /** {@code docker pause}: the freezer cgroup stops every process of the container at once. */
+  @Override
+  public void pause(String instance) throws Exception {
+    project.pause(instance);
+  }
+
+  @Override
+  public void resume(Target target, String instance) throws Exception {
+    project.unpause(instance);
+    if (target.kind() == FaultKind.PG && replacedWhileFrozen(target, instance)) {
+      // Replaced while frozen: fenced by the router; a restart runs the entrypoint's rejoin.
+      project.kill(instance);
+      project.start(instance, START_TIMEOUT);
+    }
+  }
+
+  /** As {@link LocalSuiteFaults}: watched until steady with it primary, or replaced. */
+  private boolean replacedWhileFrozen(Target target, String instance) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!suite.currentPrimary(target, gateway, adminToken).host().equals(instance)) {
+        return true;
+      }
+      if (steady()) {
+        return false;
+      }
+      Thread.sleep(500);
+    }
+    return !suite.currentPrimary(target, gateway, adminToken).host().equals(instance);
+  }
+
   @Override
   public void restore(String instance) throws Exception {
     project.start(instance, START_TIMEOUT);

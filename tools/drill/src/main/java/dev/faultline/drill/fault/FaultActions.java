@@ -16,6 +16,19 @@ public interface FaultActions {
   /** Brings {@code instance} back, or waits until its replacement serves; returns when it does. */
   void restore(String instance) throws Exception;
 
+  /** Freezes {@code instance} (every process of it) without ending it, as a stopped VM is. */
+  default void pause(String instance) throws Exception {
+    throw new UnsupportedOperationException("this target cannot pause " + instance);
+  }
+
+  /**
+   * Lets a paused {@code instance} run on. A resumed primary that was replaced meanwhile is fenced
+   * by the router; it is then restarted to rejoin as a replica, as an instance manager would.
+   */
+  default void resume(Target target, String instance) throws Exception {
+    throw new UnsupportedOperationException("this target cannot resume " + instance);
+  }
+
   /**
    * True when every instance is up and healthy and every shard replicates synchronously again: the
    * state the next fault may start from.

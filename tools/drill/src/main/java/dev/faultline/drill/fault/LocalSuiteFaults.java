@@ -6,6 +6,7 @@ import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.suite.LocalSuite;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Faults on the local suite: a SIGKILL to the process {@code bin/suite status} names, as a pod kill
@@ -46,6 +47,57 @@ public record LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminTo
     }
     Signals.kill(handle);
     Signals.awaitExit(handle, Duration.ofSeconds(10));
+  }
+
+  /** SIGSTOP to the instance's process group: the JVM, or the postmaster and its backends. */
+  @Override
+  public void pause(String instance) throws Exception {
+    Signals.sendToGroup(running(instance), "STOP");
+  }
+
+  @Override
+  public void resume(Target target, String instance) throws Exception {
+    Signals.sendToGroup(running(instance), "CONT");
+    if (target.kind() == FaultKind.PG && replacedWhileFrozen(target, instance)) {
+      // Replaced while frozen: the router fenced it off; a restart rewinds it into a replica.
+      suite.suite(Duration.ofMinutes(5), "restart", instance);
+    }
+  }
+
+  /**
+   * Whether the router replaced the primary {@code instance}: its decision may land just after the
+   * thaw (probes that timed out during the pause), so this watches until the suite is steady with
+   * it still primary, or the topology names another.
+   */
+  private boolean replacedWhileFrozen(Target target, String instance) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!isPrimary(target, instance)) {
+        return true;
+      }
+      if (steady()) {
+        return false;
+      }
+      Thread.sleep(500);
+    }
+    return !isPrimary(target, instance);
+  }
+
+  private boolean isPrimary(Target target, String instance) throws Exception {
+    var primary = suite.currentPrimary(target, gateway, adminToken);
+    return suite.status().stream()
+        .anyMatch(p -> p.name().equals(instance) && p.port() == primary.port());
+  }
+
+  private ProcessHandle running(String instance) throws IOException {
+    SuiteCommand.Member process =
+        suite.status().stream()
+            .filter(p -> p.name().equals(instance))
+            .findFirst()
+            .orElseThrow(() -> new IOException("no suite process " + instance));
+    return Optional.ofNullable(process.pid())
+        .flatMap(pid -> ProcessHandle.of(pid))
+        .orElseThrow(() -> new IOException(instance + " is not running"));
   }
 
   @Override

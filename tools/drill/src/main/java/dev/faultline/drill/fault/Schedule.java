@@ -14,8 +14,21 @@ import java.util.Set;
  * same plan (how long each restart takes is the machine's business).
  */
 public final class Schedule {
+  /** What a fault does to its instance: SIGKILL and restart, or SIGSTOP and SIGCONT. */
+  public enum Action {
+    KILL,
+    PAUSE
+  }
+
   /** One planned fault. */
-  public record Planned(Target target, Duration downFor, Duration calmAfter) {}
+  public record Planned(Target target, Action action, Duration downFor, Duration calmAfter) {
+    public Planned(Target target, Duration downFor, Duration calmAfter) {
+      this(target, Action.KILL, downFor, calmAfter);
+    }
+  }
+
+  /** The {@code --faults} word that adds pauses (SIGSTOP, then SIGCONT) to the plan. */
+  public static final String PAUSE = "pause";
 
   private static final List<Target> TARGETS =
       List.of(
@@ -49,7 +62,7 @@ public final class Schedule {
     Set<String> groups = new java.util.LinkedHashSet<>();
     for (String part : csv.split(",")) {
       String name = part.trim().toLowerCase(java.util.Locale.ROOT);
-      if (name.isEmpty()) {
+      if (name.isEmpty() || name.equals(PAUSE)) {
         continue;
       }
       List<String> matched =
@@ -68,13 +81,40 @@ public final class Schedule {
       }
       groups.addAll(matched);
     }
+    if (groups.isEmpty() && pauses(csv)) {
+      // Pauses alone: every group may be paused.
+      TARGETS.forEach(t -> groups.add(t.group()));
+    }
     if (groups.isEmpty()) {
-      throw new IllegalArgumentException("--faults: name at least one of services, pg, zk");
+      throw new IllegalArgumentException("--faults: name at least one of services, pg, zk, pause");
     }
     return groups;
   }
 
+  /** Whether {@code --faults} asks for pauses. */
+  public static boolean pauses(String csv) {
+    return java.util.Arrays.stream(csv.split(","))
+        .anyMatch(part -> part.trim().equalsIgnoreCase(PAUSE));
+  }
+
+  /** Whether {@code --faults} asks for kills: unless it names nothing but pauses. */
+  public static boolean kills(String csv) {
+    return java.util.Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .anyMatch(part -> !part.isEmpty() && !part.equalsIgnoreCase(PAUSE));
+  }
+
   public static List<Planned> plan(Set<String> chosen, long seed, int rounds) {
+    return plan(chosen, seed, rounds, true, false);
+  }
+
+  /**
+   * The plan: per round, each chosen group once in a seeded order, killed and brought back (if
+   * {@code kills}) and paused past every lease TTL and session timeout, 8 to 14 s, then resumed (if
+   * {@code pauses}). A kill-only plan is the same for a seed as before pauses existed.
+   */
+  public static List<Planned> plan(
+      Set<String> chosen, long seed, int rounds, boolean kills, boolean pauses) {
     Random random = new Random(seed);
     List<String> groups =
         TARGETS.stream().map(Target::group).distinct().filter(chosen::contains).toList();
@@ -84,12 +124,23 @@ public final class Schedule {
       Collections.shuffle(order, random);
       for (String group : order) {
         List<Target> instances = TARGETS.stream().filter(t -> t.group().equals(group)).toList();
-        Target target = instances.get(random.nextInt(instances.size()));
-        plan.add(
-            new Planned(
-                target,
-                Duration.ofMillis(4_000 + random.nextInt(8_001)),
-                Duration.ofMillis(3_000 + random.nextInt(4_001))));
+        if (kills) {
+          Target target = instances.get(random.nextInt(instances.size()));
+          plan.add(
+              new Planned(
+                  target,
+                  Duration.ofMillis(4_000 + random.nextInt(8_001)),
+                  Duration.ofMillis(3_000 + random.nextInt(4_001))));
+        }
+        if (pauses) {
+          Target target = instances.get(random.nextInt(instances.size()));
+          plan.add(
+              new Planned(
+                  target,
+                  Action.PAUSE,
+                  Duration.ofMillis(8_000 + random.nextInt(6_001)),
+                  Duration.ofMillis(3_000 + random.nextInt(4_001))));
+        }
       }
     }
     return plan;

@@ -1,6 +1,7 @@
 package dev.faultline.drill.report;
 
 import dev.faultline.drill.fault.FaultRunner;
+import dev.faultline.drill.fault.Schedule;
 import dev.faultline.drill.history.Event.Outcome;
 import dev.faultline.drill.history.History;
 import java.util.ArrayList;
@@ -121,10 +122,11 @@ public record Analysis(
               .mapToLong(o -> o.invoke().at() - f.killAt())
               .max()
               .orElse(0);
+      boolean paused = f.action() == Schedule.Action.PAUSE;
       impacts.add(
           new FaultImpact(
-              f.target().group(),
-              f.instance(),
+              paused ? f.target().group() + " (paused)" : f.target().group(),
+              paused ? "paused " + f.instance() : f.instance(),
               f.killAt(),
               f.startAt() - f.killAt(),
               f.healthyAt() - f.startAt(),

@@ -225,10 +225,11 @@ final class SvgCharts {
 
   /** A band's label: the instance, shortened; a primary by its shard (names are birth roles). */
   private static String label(FaultRunner.Struck f) {
+    String verb = f.action() == dev.faultline.drill.fault.Schedule.Action.PAUSE ? "paused " : "";
     if (f.target().group().equals("pg-primary")) {
-      return f.target().name().replace("pg-shard-", "pg").replace("-primary", " primary");
+      return verb + f.target().name().replace("pg-shard-", "pg").replace("-primary", " primary");
     }
-    return f.instance().replace("-service-", "-").replace("shard-router-", "router-");
+    return verb + f.instance().replace("-service-", "-").replace("shard-router-", "router-");
   }
 
   private static void line(

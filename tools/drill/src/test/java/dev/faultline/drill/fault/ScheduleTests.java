@@ -54,4 +54,32 @@ class ScheduleTests {
             });
     assertThat(plan).extracting(p -> p.target().name()).doesNotContain("gateway-1");
   }
+
+  @Test
+  void pauseAddsAFreezeOfEachGroupPerRoundAndAloneFreezesEveryGroup() {
+    assertThat(Schedule.pauses("services,pause")).isTrue();
+    assertThat(Schedule.kills("services,pause")).isTrue();
+    assertThat(Schedule.kills("pause")).isFalse();
+    assertThat(Schedule.groups("pause")).contains("pg-primary", "zookeeper", "payment-service");
+    assertThat(Schedule.groups("zk,pause")).containsExactly("zookeeper");
+
+    Set<String> zk = Schedule.groups("zk");
+    List<Schedule.Planned> both = Schedule.plan(zk, 5, 2, true, true);
+    assertThat(both)
+        .extracting(Schedule.Planned::action)
+        .containsExactly(
+            Schedule.Action.KILL,
+            Schedule.Action.PAUSE,
+            Schedule.Action.KILL,
+            Schedule.Action.PAUSE);
+    // Past the 6 s ZooKeeper session timeout and every lease TTL.
+    assertThat(both)
+        .filteredOn(p -> p.action() == Schedule.Action.PAUSE)
+        .allSatisfy(p -> assertThat(p.downFor().toMillis()).isBetween(8_000L, 14_000L));
+    assertThat(Schedule.plan(zk, 5, 2, false, true))
+        .extracting(Schedule.Planned::action)
+        .containsOnly(Schedule.Action.PAUSE);
+    // Kills alone plan as they always did for a seed.
+    assertThat(Schedule.plan(zk, 5, 2, true, false)).isEqualTo(Schedule.plan(zk, 5, 2));
+  }
 }
