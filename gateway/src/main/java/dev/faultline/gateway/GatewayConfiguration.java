@@ -1,5 +1,9 @@
 package dev.faultline.gateway;
 
+import dev.faultline.gateway.balancing.BalancingClientConfiguration;
+import dev.faultline.gateway.balancing.InstanceOutcomeFilter;
+import dev.faultline.gateway.balancing.OutlierPolicy;
+import dev.faultline.gateway.balancing.Outliers;
 import dev.faultline.gateway.limits.BodyLimitFilter;
 import dev.faultline.gateway.limits.DecodingFailureProblems;
 import dev.faultline.gateway.metrics.OperationMetricsFilter;
@@ -10,9 +14,11 @@ import dev.faultline.gateway.problem.TraceIdFilter;
 import dev.faultline.gateway.resilience.SafeRetryGatewayFilterFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -23,7 +29,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's own pieces; the routes themselves are in application.yml. */
 @Configuration(proxyBeanMethods = false)
+@LoadBalancerClients(defaultConfiguration = BalancingClientConfiguration.class)
 class GatewayConfiguration {
+
+  /** Transport failures in a row that eject an instance, and for how long (doubling). */
+  @Bean
+  Outliers outliers(
+      @Value("${faultline.gateway.outliers.consecutive-failures:2}") int consecutiveFailures,
+      @Value("${faultline.gateway.outliers.base-ejection:2s}") Duration baseEjection,
+      @Value("${faultline.gateway.outliers.max-ejection:30s}") Duration maxEjection) {
+    return new Outliers(
+        new OutlierPolicy(consecutiveFailures, baseEjection, maxEjection), System::nanoTime);
+  }
+
+  @Bean
+  InstanceOutcomeFilter instanceOutcomeFilter(Outliers outliers, MeterRegistry meters) {
+    return new InstanceOutcomeFilter(outliers, meters);
+  }
 
   @Bean
   GatewayProblems gatewayProblems(JsonMapper json) {

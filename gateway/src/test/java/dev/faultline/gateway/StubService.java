@@ -52,6 +52,10 @@ final class StubService implements AutoCloseable {
     return stub;
   }
 
+  int port() {
+    return server.getAddress().getPort();
+  }
+
   /** A registration whose process is gone: the port refuses connections, as after a SIGKILL. */
   static void registerDead(CuratorFramework zk, String service, int port) throws Exception {
     StubService ghost = new StubService(null, discovery(zk));

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -187,43 +188,26 @@ public class OrderService implements DisposableBean {
    */
   public Outcome cancel(
       UUID id, IdempotentRequest request, @Nullable String ifMatch, Caller caller) {
-    if (!orders.canExist(id)) {
-      throw new OrderRejections.OrderNotFound(id);
-    }
-    Outcome outcome =
-        idempotency.execute(
-            orders.shardOf(id),
-            request,
-            db -> {
-              Order order =
-                  orders
-                      .find(db, id, true)
-                      .orElseThrow(() -> new OrderRejections.OrderNotFound(id));
-              if (!caller.mayActFor(order.customerId())) {
-                throw new Rejections.Forbidden("order " + id + " belongs to another customer");
-              }
-              if (ifMatch != null && !ifMatch.equals(order.etag())) {
-                throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
-              }
-              if (order.status() != OrderStatus.REFUNDING) {
-                if (!OrderSaga.allows(order.status(), new OrderSaga.Event.CancelRequested())) {
-                  throw new OrderRejections.NotCancellable(id, order.status());
-                }
-                orders.transition(
-                    db,
-                    id,
-                    order.revision(),
-                    OrderStatus.REFUNDING,
-                    "cancel requested by " + caller.subject());
-                sagas.reopen(db, id);
-              }
-              return render(202, orders.find(db, id, false).orElseThrow());
-            });
-    if (!outcome.replayed() && outcome.response().status() == 202) {
-      // Start the refund now rather than at the worker's next poll; the worker covers a crash.
-      compensations.submit(() -> runner.drive(id, 0, properties.respondWithin()));
-    }
-    return outcome;
+    return reopenSaga(
+        id,
+        request,
+        ifMatch,
+        caller,
+        (db, order) -> {
+          if (order.status() == OrderStatus.REFUNDING) {
+            return false; // cancelled already, under another key: the same answer, its saga as is
+          }
+          if (!OrderSaga.allows(order.status(), new OrderSaga.Event.CancelRequested())) {
+            throw new OrderRejections.NotCancellable(id, order.status());
+          }
+          orders.transition(
+              db,
+              id,
+              order.revision(),
+              OrderStatus.REFUNDING,
+              "cancel requested by " + caller.subject());
+          return true;
+        });
   }
 
   /**
@@ -238,6 +222,51 @@ public class OrderService implements DisposableBean {
       long amountCents,
       @Nullable String ifMatch,
       Caller caller) {
+    return reopenSaga(
+        id,
+        request,
+        ifMatch,
+        caller,
+        (db, order) -> {
+          OrderSaga.Event requested = new OrderSaga.Event.RefundRequested(amountCents);
+          if (!OrderSaga.allows(order.status(), requested)) {
+            throw new OrderRejections.NotRefundable(id, order.status());
+          }
+          if (amountCents > order.refundableCents()) {
+            throw new OrderRejections.RefundExceedsOrder(id, amountCents, order.refundableCents());
+          }
+          orders.transition(
+              db,
+              id,
+              order.revision(),
+              OrderStatus.PARTIALLY_REFUNDING,
+              OrderSaga.detail(requested) + " by " + caller.subject(),
+              Orders.RefundChange.requested(amountCents));
+          return true;
+        });
+  }
+
+  /**
+   * What a request asks of a locked order it may act on, in the shard transaction: refuse, move it
+   * (true: its saga reopens) or leave it as it is (false).
+   */
+  @FunctionalInterface
+  private interface SagaChange {
+    boolean apply(JdbcClient db, Order order);
+  }
+
+  /**
+   * The shape cancel and refund share: a keyed request on the order's shard that locks the order,
+   * checks the caller and the {@code If-Match} revision, lets {@code change} move it (reopening its
+   * saga) or refuse, and answers 202 with the order as it is now; then the saga runs at once rather
+   * than at the recovery worker's next poll (the worker covers a crash).
+   */
+  private Outcome reopenSaga(
+      UUID id,
+      IdempotentRequest request,
+      @Nullable String ifMatch,
+      Caller caller,
+      SagaChange change) {
     if (!orders.canExist(id)) {
       throw new OrderRejections.OrderNotFound(id);
     }
@@ -256,22 +285,9 @@ public class OrderService implements DisposableBean {
               if (ifMatch != null && !ifMatch.equals(order.etag())) {
                 throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
               }
-              OrderSaga.Event requested = new OrderSaga.Event.RefundRequested(amountCents);
-              if (!OrderSaga.allows(order.status(), requested)) {
-                throw new OrderRejections.NotRefundable(id, order.status());
+              if (change.apply(db, order)) {
+                sagas.reopen(db, id);
               }
-              if (amountCents > order.refundableCents()) {
-                throw new OrderRejections.RefundExceedsOrder(
-                    id, amountCents, order.refundableCents());
-              }
-              orders.transition(
-                  db,
-                  id,
-                  order.revision(),
-                  OrderStatus.PARTIALLY_REFUNDING,
-                  OrderSaga.detail(requested) + " by " + caller.subject(),
-                  Orders.RefundChange.requested(amountCents));
-              sagas.reopen(db, id);
               return render(202, orders.find(db, id, false).orElseThrow());
             });
     if (!outcome.replayed() && outcome.response().status() == 202) {
