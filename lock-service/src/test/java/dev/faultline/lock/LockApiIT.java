@@ -74,8 +74,8 @@ class LockApiIT {
 
   /**
    * The services' own locks guard balances and failover: a customer who could take {@code
-   * account-<id>} would freeze that account. They are the services' alone, and a customer's lease
-   * is short; every refusal leaves no lease behind.
+   * account-<id>} would freeze that account. Each is one service's alone, and a customer's lease is
+   * short; every refusal leaves no lease behind.
    */
   @Test
   void theServicesLockNamesAreTheirsAndACustomersLeaseIsShort() throws Exception {
@@ -87,14 +87,43 @@ class LockApiIT {
       assertProblem(http.get("/api/locks/" + name, alice), 403, "lock-reserved");
       assertThat(zk.checkExists().forPath("/faultline/locks/" + name + "/lease")).isNull();
     }
-    // The services (tokens with the admin role) take them as before.
+    // Each name is one service's: its own token takes it, another service's token does not, and a
+    // service's token takes no name outside its own (a leaked one cannot touch customers' locks).
+    for (String name :
+        List.of("account-acc-2", "order-saga-recovery-shard-9", "shard-router-leader-" + lock)) {
+      String owner =
+          name.startsWith("account-")
+              ? "payment-service"
+              : name.startsWith("order-saga-") ? "order-service" : "shard-router";
+      String other = owner.equals("order-service") ? "payment-service" : "order-service";
+      assertProblem(
+          http.post("/api/locks/" + name + "/acquire", TestTokens.service(other), body),
+          403,
+          "lock-reserved");
+      String token = TestTokens.service(owner);
+      HttpResponse<String> taken = http.post("/api/locks/" + name + "/acquire", token, body);
+      assertThat(taken.statusCode()).as(name).isEqualTo(200);
+      assertThat(http.get("/api/locks/" + name, token).statusCode()).isEqualTo(200);
+      assertThat(
+              http.post(
+                      "/api/locks/" + name + "/release",
+                      token,
+                      "{\"leaseId\":\"" + json(taken).get("leaseId").asString() + "\"}")
+                  .statusCode())
+          .isEqualTo(204);
+    }
+    assertProblem(
+        http.post("/api/locks/" + lock + "/acquire", TestTokens.service("payment-service"), body),
+        403,
+        "lock-reserved");
+    // Operators may take any name, to inspect or break things on purpose.
     String admin = TestTokens.admin();
-    HttpResponse<String> service = http.post("/api/locks/account-acc-2/acquire", admin, body);
-    assertThat(service.statusCode()).isEqualTo(200);
+    HttpResponse<String> operator = http.post("/api/locks/account-acc-3/acquire", admin, body);
+    assertThat(operator.statusCode()).isEqualTo(200);
     http.post(
-        "/api/locks/account-acc-2/release",
+        "/api/locks/account-acc-3/release",
         admin,
-        "{\"leaseId\":\"" + json(service).get("leaseId").asString() + "\"}");
+        "{\"leaseId\":\"" + json(operator).get("leaseId").asString() + "\"}");
 
     assertProblem(acquire(alice, "long", 60_001, 0), 400, "lease-too-long");
     assertThat(zk.checkExists().forPath("/faultline/locks/" + lock + "/lease")).isNull();

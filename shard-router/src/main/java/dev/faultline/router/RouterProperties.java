@@ -21,8 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       failover, when its old primary has not rejoined yet.
  *   <li>{@code admin-username}/{@code admin-password}: the PostgreSQL role that may promote a
  *       replica and change {@code synchronous_standby_names}.
- *   <li>{@code lock-lease.enabled}/{@code lock-lease.token}: act only while holding the
- *       lock-service lease {@code shard-router-leader}, and fence PostgreSQL with its token.
+ *   <li>{@code lock-lease.enabled}: act only while holding the lock-service lease {@code
+ *       shard-router-leader}, and fence PostgreSQL with its token. The router calls the lock
+ *       service as itself, with the tokens it mints ({@code faultline.service.signing-key}).
  * </ul>
  */
 @ConfigurationProperties("faultline.router")
@@ -35,11 +36,8 @@ public record RouterProperties(
     @Nullable String adminPassword,
     @DefaultValue LockLease lockLease) {
 
-  /**
-   * The router's lease from the lock service: {@code enabled}, and the bearer {@code token} it
-   * calls the lock service with (the suite mints one at launch).
-   */
-  public record LockLease(@DefaultValue("false") boolean enabled, @Nullable String token) {}
+  /** Whether the router acts only under its lease from the lock service. */
+  public record LockLease(@DefaultValue("false") boolean enabled) {}
 
   /** See the class comment. */
   public enum ReplicaLossPolicy {

@@ -66,8 +66,49 @@ public record SigningKeys(RSAPrivateKey privateKey, RSAPublicKey publicKey) {
     Files.writeString(dir.resolve(PUBLIC_FILE), pem("PUBLIC KEY", publicKey.getEncoded()));
   }
 
+  /**
+   * The pair from its private half alone, as a service is given it ({@code
+   * faultline.service.signing-key}): an RSA private key in CRT form holds the public exponent and
+   * the modulus.
+   */
+  public static SigningKeys fromPrivatePem(String pem) throws IOException {
+    try {
+      RSAPrivateKey key =
+          (RSAPrivateKey)
+              KeyFactory.getInstance("RSA")
+                  .generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+      if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey crt)) {
+        throw new IOException("the private key does not carry its public exponent");
+      }
+      RSAPublicKey pub =
+          (RSAPublicKey)
+              KeyFactory.getInstance("RSA")
+                  .generatePublic(
+                      new java.security.spec.RSAPublicKeySpec(
+                          crt.getModulus(), crt.getPublicExponent()));
+      return new SigningKeys(key, pub);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("not a PKCS#8 RSA private key in PEM form", e);
+    }
+  }
+
+  /** The private half in PEM form, for a service's secrets. */
+  public String privatePem() {
+    return pem("PRIVATE KEY", privateKey.getEncoded());
+  }
+
+  /** The public half in PEM form. */
+  public String publicPem() {
+    return pem("PUBLIC KEY", publicKey.getEncoded());
+  }
+
   /** A short stable name for the public key ({@code kid}), so a rotated key is told apart. */
   public String keyId() {
+    return keyId(publicKey);
+  }
+
+  /** The key ID of any public key: the first 8 bytes of its SHA-256, in hex. */
+  public static String keyId(RSAPublicKey publicKey) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
       return HexFormat.of().formatHex(digest, 0, 8);
@@ -96,12 +137,12 @@ public record SigningKeys(RSAPrivateKey privateKey, RSAPublicKey publicKey) {
     }
   }
 
-  private static String pem(String type, byte[] der) {
+  static String pem(String type, byte[] der) {
     String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
-  private static byte[] der(String pem, String type) throws IOException {
+  static byte[] der(String pem, String type) throws IOException {
     String begin = "-----BEGIN " + type + "-----";
     String end = "-----END " + type + "-----";
     int from = pem.indexOf(begin);

@@ -20,5 +20,14 @@ public final class TokenClaims {
    */
   public static final Duration MAX_LIFETIME = Duration.ofDays(30);
 
+  /**
+   * The longest a service's token may live. A service mints its own, signed with its own key, and
+   * renews it well before it ends ({@link #SERVICE_TOKEN_TTL}), so a leaked one is soon worthless.
+   */
+  public static final Duration SERVICE_MAX_LIFETIME = Duration.ofMinutes(15);
+
+  /** How long a service's tokens live as minted; renewed when half is gone. */
+  public static final Duration SERVICE_TOKEN_TTL = Duration.ofMinutes(5);
+
   private TokenClaims() {}
 }

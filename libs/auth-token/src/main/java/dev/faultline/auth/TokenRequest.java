@@ -20,9 +20,14 @@ public record TokenRequest(String subject, Set<Role> roles, Duration ttl) {
     if (roles.isEmpty()) {
       throw new IllegalArgumentException("a token needs at least one role");
     }
-    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(TokenClaims.MAX_LIFETIME) > 0) {
+    if (roles.contains(Role.SERVICE) && roles.size() > 1) {
+      throw new IllegalArgumentException("a service token carries the service role alone");
+    }
+    Duration max =
+        roles.contains(Role.SERVICE) ? TokenClaims.SERVICE_MAX_LIFETIME : TokenClaims.MAX_LIFETIME;
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(max) > 0) {
       throw new IllegalArgumentException(
-          "ttl must be positive and at most " + TokenClaims.MAX_LIFETIME + ", got " + ttl);
+          "ttl must be positive and at most " + max + ", got " + ttl);
     }
   }
 
@@ -38,6 +43,11 @@ public record TokenRequest(String subject, Set<Role> roles, Duration ttl) {
     return admin
         ? admin(customer == null ? "admin" : customer, ttl)
         : customer(customer == null ? "alice" : customer, ttl);
+  }
+
+  /** A service's own token: its name, the service role, a short life. */
+  public static TokenRequest service(String name, Duration ttl) {
+    return new TokenRequest(name, Set.of(Role.SERVICE), ttl);
   }
 
   public static TokenRequest admin(String subject, Duration ttl) {

@@ -4,6 +4,7 @@ import dev.faultline.web.caller.CallerArgumentResolver;
 import dev.faultline.web.discovery.RestartSafeRegistration;
 import dev.faultline.web.limits.BodyLimitFilter;
 import dev.faultline.web.limits.RequestLimits;
+import dev.faultline.web.outbound.ServiceCredentials;
 import dev.faultline.web.outbound.ServiceIdentity;
 import dev.faultline.web.outbound.ServiceInstances;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
@@ -13,6 +14,7 @@ import dev.faultline.web.problem.ProblemResponses;
 import dev.faultline.web.security.ServiceSecurityConfiguration;
 import java.util.List;
 import org.apache.catalina.core.StandardHost;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,13 +45,19 @@ import tools.jackson.databind.type.LogicalType;
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
-@EnableConfigurationProperties({ServiceIdentity.class, RequestLimits.class})
+@EnableConfigurationProperties({ServiceCredentials.class, RequestLimits.class})
 public class ServiceWebAutoConfiguration {
 
   /** Static: a post-processor must exist before the beans it wraps. */
   @Bean
   static RestartSafeRegistration restartSafeRegistration() {
     return new RestartSafeRegistration();
+  }
+
+  @Bean
+  ServiceIdentity serviceIdentity(
+      @Value("${spring.application.name}") String name, ServiceCredentials credentials) {
+    return new ServiceIdentity(name, credentials, java.time.Clock.systemUTC());
   }
 
   @Bean

@@ -41,12 +41,12 @@ public final class ServiceTestProperties {
   }
 
   /**
-   * The real lock service (started once per JVM), and a service token for calling it and the other
-   * services ({@code faultline.service.token}, as {@code bin/suite} sets it).
+   * The real lock service (started once per JVM), and the service's own signing key for calling it
+   * and the other services ({@code faultline.service.signing-key}, as {@code bin/suite} sets it).
    */
   public static void withLockService(BiConsumer<String, Supplier<Object>> registry, String self) {
     SharedInfrastructure.lockService();
-    registry.accept("faultline.service.token", () -> TestTokens.service(self));
+    registry.accept("faultline.service.signing-key", () -> TestTokens.serviceSigningKey(self));
   }
 
   /**
@@ -57,12 +57,12 @@ public final class ServiceTestProperties {
   public static ServiceProcess.Config forProcess(String self, boolean withReplica) {
     java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
     withShard((key, value) -> properties.put(key, value.get()), withReplica);
-    properties.put("faultline.service.token", TestTokens.service(self));
+    properties.put("faultline.service.signing-key", TestTokens.serviceSigningKey(self));
     java.util.List<String> args = new java.util.ArrayList<>();
     java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
     properties.forEach(
         (key, value) -> {
-          if (key.endsWith("password") || key.endsWith("token")) {
+          if (key.endsWith("password") || key.endsWith("token") || key.endsWith("signing-key")) {
             // Relaxed binding: faultline.router.admin-password <- FAULTLINE_ROUTER_ADMINPASSWORD.
             env.put(
                 key.replace("-", "").replace('.', '_').toUpperCase(java.util.Locale.ROOT),

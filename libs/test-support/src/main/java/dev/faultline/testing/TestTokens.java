@@ -1,6 +1,7 @@
 package dev.faultline.testing;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
 import java.io.IOException;
@@ -9,34 +10,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Real signed tokens for tests: one key pair per test JVM, its public half in a file to point
  * {@code faultline.auth.public-key-file} at, exactly as the suite does.
  */
 public final class TestTokens {
-  private static final Path DIR = createKeys();
+  /** The services that call others, each with a key pair of its own, as in the suite. */
+  public static final List<String> CALLING_SERVICES =
+      List.of("shard-router", "order-service", "payment-service");
+
+  private static final Path DIR;
+  private static final SuiteKeys KEYS;
   private static final TokenMinter MINTER;
 
   static {
     try {
-      MINTER = new TokenMinter(SigningKeys.loadOrCreate(DIR), Clock.systemUTC());
+      DIR = Files.createTempDirectory("faultline-test-keys");
+      KEYS = SuiteKeys.loadOrCreate(DIR, CALLING_SERVICES);
+      MINTER = new TokenMinter(KEYS.suite(), Clock.systemUTC());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private TestTokens() {}
-
-  private static Path createKeys() {
-    try {
-      Path dir = Files.createTempDirectory("faultline-test-keys");
-      SigningKeys.generate().write(dir);
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   public static String publicKeyFile() {
     return DIR.resolve(SigningKeys.PUBLIC_FILE).toString();
@@ -46,9 +45,21 @@ public final class TestTokens {
     return MINTER.mint(TokenRequest.customer(customerId, Duration.ofMinutes(30)));
   }
 
-  /** What {@code bin/suite} gives a service to call the others with: admin rights, its name. */
+  /**
+   * A token such as {@code name} mints for itself with its own key: its name, the service role, a
+   * short life (ten minutes: mint one per test, never keep one).
+   */
   public static String service(String name) {
-    return MINTER.mint(TokenRequest.admin(name, Duration.ofHours(2)));
+    return new TokenMinter(KEYS.of(name), Clock.systemUTC())
+        .mint(TokenRequest.service(name, Duration.ofMinutes(10)));
+  }
+
+  /**
+   * The private key {@code name} mints its own tokens with ({@code faultline.service.signing-key}),
+   * as the suite hands it out.
+   */
+  public static String serviceSigningKey(String name) {
+    return KEYS.of(name).privatePem();
   }
 
   public static String admin() {

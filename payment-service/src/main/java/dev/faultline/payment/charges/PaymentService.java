@@ -76,7 +76,7 @@ public class PaymentService {
 
   public Outcome charge(IdempotentRequest request, Charge charge, Caller caller) {
     Failpoints.hit(CHARGE_RECEIVED);
-    if (!caller.isAdmin()
+    if (!operates(caller)
         && charge.customerId() != null
         && !caller.mayActFor(charge.customerId())) {
       throw new Rejections.Forbidden("a customer pays only for themselves");
@@ -88,8 +88,8 @@ public class PaymentService {
     if (replay.isPresent()) {
       return replay.get();
     }
-    // Who must own the account: the caller, or whom an admin names (nobody: any account).
-    @Nullable String payer = caller.isAdmin() ? charge.customerId() : caller.subject();
+    // Who must own the account: the caller, or whom an admin or the saga names (nobody: any).
+    @Nullable String payer = operates(caller) ? charge.customerId() : caller.subject();
     Optional<Account> account = accounts.find(charge.accountId());
     Optional<Rejection> refusal =
         account.isEmpty()
@@ -127,10 +127,18 @@ public class PaymentService {
         parse(id)
             .flatMap(parsed -> payments.find(shards.shardOfSlot(parsed.slot()), id))
             .orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
-    if (!caller.isAdmin() && !caller.subject().equals(payment.ownerId())) {
+    if (!operates(caller) && !caller.subject().equals(payment.ownerId())) {
       throw new PaymentRejections.PaymentNotFound(id);
     }
     return payment;
+  }
+
+  /**
+   * Who may charge, read and refund on a customer's behalf: operators (admin tokens) and the order
+   * saga's own service token; no other service, and no customer.
+   */
+  private boolean operates(Caller caller) {
+    return caller.isAdmin() || caller.isService(orderSaga);
   }
 
   /**
@@ -162,7 +170,7 @@ public class PaymentService {
    */
   public Outcome refund(
       String id, IdempotentRequest request, @Nullable Long amountCents, Caller caller) {
-    if (!caller.isAdmin()) {
+    if (!operates(caller)) {
       throw new Rejections.Forbidden(
           "refunds are issued by the order saga (cancel the order) or an operator");
     }

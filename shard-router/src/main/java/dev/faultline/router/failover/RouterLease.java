@@ -4,6 +4,7 @@ import dev.faultline.lock.client.LockClient;
 import dev.faultline.lock.client.LockClientException;
 import dev.faultline.lock.client.LockHandle;
 import dev.faultline.router.RouterProperties;
+import dev.faultline.web.outbound.ServiceIdentity;
 import dev.faultline.web.outbound.ServiceInstances;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -32,19 +33,20 @@ public class RouterLease implements AutoCloseable {
   RouterLease(
       RouterProperties properties,
       ServiceInstances instances,
+      ServiceIdentity identity,
       org.springframework.core.env.Environment environment) {
     this.enabled = properties.lockLease().enabled();
     this.holder = environment.getProperty("faultline.instance-id", "shard-router");
-    String token = properties.lockLease().token();
     this.locks =
         enabled
             ? LockClient.overInstances(
                 () -> instances.shuffled("lock-service"),
                 () -> {
-                  if (token == null || token.isBlank()) {
-                    throw new LockClientException("faultline.router.lock-lease.token is not set");
+                  try {
+                    return identity.requireToken();
+                  } catch (IllegalStateException e) {
+                    throw new LockClientException(e.getMessage());
                   }
-                  return token;
                 })
             : null;
   }

@@ -64,7 +64,7 @@ class KubernetesPodsIT {
     Kubelet.cleanUp(PREFIX);
     Manifests manifests = Manifests.render(REPO.resolve("k8s/overlays/local"));
     Path secrets = Files.createTempDirectory("k8s-secrets");
-    cluster = new ClusterSecrets(secrets, Clock.systemUTC());
+    cluster = new ClusterSecrets(secrets);
     Manifests generated = Manifests.parse(cluster.manifests());
     admin =
         new TokenMinter(cluster.signingKeys(), Clock.systemUTC())

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   postgres-prepare    make this node's data what the stored topology says (then exec postgres)
  *   zookeeper           write this peer's configuration and run the server
- *   secrets ROOT        generate the stack's keys and passwords once, mint service tokens
+ *   secrets ROOT        generate the stack's keys and passwords once (suite, services)
  *   token ROOT [--customer ID] [--admin] [--ttl-hours H]
  *                       print a bearer token signed with ROOT/signing
  * </pre>

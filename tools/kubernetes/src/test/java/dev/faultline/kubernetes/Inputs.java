@@ -7,7 +7,6 @@ import dev.faultline.kubernetes.check.ServiceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +101,6 @@ final class Inputs {
   /** What bin/suite k8s-secrets prints, made in a scratch folder. */
   static Manifests generatedSecrets() throws IOException {
     Path dir = Files.createTempDirectory("k8s-secrets");
-    return Manifests.parse(new ClusterSecrets(dir, Clock.systemUTC()).manifests());
+    return Manifests.parse(new ClusterSecrets(dir).manifests());
   }
 }

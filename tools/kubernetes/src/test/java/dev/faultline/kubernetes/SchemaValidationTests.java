@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.faultline.cluster.kubernetes.ClusterSecrets;
 import dev.faultline.kubernetes.schema.ApiSchemas;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,7 @@ class SchemaValidationTests {
 
   @Test
   void theGeneratedSecretsAreValidToo(@TempDir Path dir) throws Exception {
-    Manifests secrets = Manifests.parse(new ClusterSecrets(dir, Clock.systemUTC()).manifests());
+    Manifests secrets = Manifests.parse(new ClusterSecrets(dir).manifests());
     assertThat(secrets.ofKind("Secret")).hasSize(4);
     assertThat(secrets.ofKind("ConfigMap")).hasSize(1);
     for (KObject object : secrets.objects()) {

@@ -195,13 +195,13 @@ public final class Suite {
   private int k8sSecrets() throws Exception {
     Path dir = ClusterSecrets.folder(home.root());
     boolean fresh = !Files.exists(dir.resolve("signing").resolve(SigningKeys.PRIVATE_FILE));
-    out.print(new ClusterSecrets(dir, Clock.systemUTC()).manifests());
+    out.print(new ClusterSecrets(dir).manifests());
     err.println(
         "k8s-secrets: "
             + (fresh ? "generated" : "kept")
-            + " the signing key and database passwords in "
-            + dir
-            + "; service tokens minted now (valid 30 days)");
+            + " the signing keys (the suite's, and each calling service's own) and database"
+            + " passwords in "
+            + dir);
     return 0;
   }
 

@@ -1,6 +1,6 @@
 package dev.faultline.suite;
 
-import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.cluster.postgres.PostgresBinaries;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.postgres.PostgresNode;
@@ -12,7 +12,6 @@ import dev.faultline.cluster.zookeeper.ZooKeeperEnsemble;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,16 +100,16 @@ final class SuiteTopology {
       args.add("--faultline.router.lock-lease.enabled=true");
     }
     // Secrets by environment, not on the command line where `ps` shows them to everyone.
-    ServiceSecrets.forService(module, signingKeys(), credentials, Clock.systemUTC())
+    ServiceSecrets.forService(module, suiteKeys(), credentials)
         .forEach((property, value) -> env.put(ServiceSecrets.environmentName(property), value));
     return new Member.Service(name, module, port, List.copyOf(args), Map.copyOf(env));
   }
 
-  private SigningKeys signingKeys() {
+  private SuiteKeys suiteKeys() {
     try {
-      return home.signingKeys();
+      return home.suiteKeys();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the suite's signing key", e);
+      throw new UncheckedIOException("cannot read the suite's signing keys", e);
     }
   }
 

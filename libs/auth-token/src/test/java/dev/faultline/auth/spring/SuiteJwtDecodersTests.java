@@ -9,9 +9,11 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.auth.TokenClaims;
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
+import dev.faultline.auth.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +89,96 @@ class SuiteJwtDecodersTests {
     assertThatThrownBy(
             () -> TokenRequest.customer("a", TokenClaims.MAX_LIFETIME.plus(Duration.ofSeconds(1))))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * A service's key signs that service's short-lived service token and nothing else: not another
+   * service's, not an admin's, not one without a key ID (which would be tried against every key),
+   * not a long one. The gateway, trusting the suite's key alone, refuses service tokens outright.
+   */
+  @Test
+  void aServiceKeySignsOnlyThatServicesOwnShortServiceToken(@TempDir Path dir) throws Exception {
+    SuiteKeys keys = SuiteKeys.loadOrCreate(dir, List.of("order-service", "payment-service"));
+    Path file = dir.resolve(SigningKeys.PUBLIC_FILE);
+    var decoder = SuiteJwtDecoders.servlet(file);
+    SigningKeys orders = keys.of("order-service");
+    TokenMinter ordersMinter = new TokenMinter(orders, Clock.systemUTC());
+    String own = ordersMinter.mint(TokenRequest.service("order-service", Duration.ofMinutes(5)));
+
+    var jwt = decoder.decode(own);
+    assertThat(jwt.getSubject()).isEqualTo("order-service");
+    assertThat(new RoleAuthorities().convert(jwt))
+        .extracting(Object::toString)
+        .containsExactly("ROLE_SERVICE");
+
+    Instant now = Instant.now();
+    String impersonating =
+        ordersMinter.mint(TokenRequest.service("payment-service", Duration.ofMinutes(5)));
+    String admin = ordersMinter.mint(TokenRequest.admin("order-service", Duration.ofMinutes(5)));
+    String noKeyId =
+        signWithoutKeyId(
+            orders,
+            claims(now)
+                .subject("order-service")
+                .expirationTime(Date.from(now.plusSeconds(60)))
+                .build());
+    String longLived =
+        sign(
+            orders,
+            claims(now)
+                .subject("order-service")
+                .claim(TokenClaims.ROLES, List.of("service"))
+                .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                .build());
+    String serviceRoleBySuiteKey =
+        sign(
+            keys.suite(),
+            claims(now)
+                .subject("order-service")
+                .claim(TokenClaims.ROLES, List.of("service"))
+                .expirationTime(Date.from(now.plusSeconds(60)))
+                .build());
+    for (String token : List.of(impersonating, admin, noKeyId, longLived, serviceRoleBySuiteKey)) {
+      assertThatThrownBy(() -> decoder.decode(token)).isInstanceOf(JwtException.class);
+    }
+    assertThatThrownBy(
+            () ->
+                TokenRequest.service(
+                    "order-service", TokenClaims.SERVICE_MAX_LIFETIME.plusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    // The suite's key still signs customers' and operators' tokens, for services and the edge.
+    String operator =
+        new TokenMinter(keys.suite(), Clock.systemUTC())
+            .mint(TokenRequest.admin("ops", Duration.ofMinutes(5)));
+    assertThat(decoder.decode(operator).getSubject()).isEqualTo("ops");
+    var edge = SuiteJwtDecoders.reactive(file);
+    assertThat(edge.decode(operator).block().getSubject()).isEqualTo("ops");
+    assertThatThrownBy(() -> edge.decode(own).block()).isInstanceOf(JwtException.class);
+  }
+
+  @Test
+  void theTrustedKeysFileRoundTripsAndAServiceKeyComesBackFromItsPrivateHalf(@TempDir Path dir)
+      throws Exception {
+    SuiteKeys keys = SuiteKeys.loadOrCreate(dir, List.of("shard-router", "order-service"));
+    TrustedKeys read = TrustedKeys.read(dir.resolve(SigningKeys.PUBLIC_FILE));
+    assertThat(read).isEqualTo(keys.trusted());
+    assertThat(read.serviceOf(keys.of("shard-router").keyId())).hasValue("shard-router");
+    assertThat(read.serviceOf(keys.suite().keyId())).isEmpty();
+    // The first block is the suite's: readers of one key (the gateway) trust it alone.
+    assertThat(SigningKeys.readPublic(dir.resolve(SigningKeys.PUBLIC_FILE)))
+        .isEqualTo(keys.suite().publicKey());
+    SigningKeys fromPrivate = SigningKeys.fromPrivatePem(keys.of("order-service").privatePem());
+    assertThat(fromPrivate.publicKey()).isEqualTo(keys.of("order-service").publicKey());
+    // Loading again keeps every key.
+    assertThat(SuiteKeys.loadOrCreate(dir, List.of("shard-router", "order-service")))
+        .isEqualTo(keys);
+  }
+
+  private static String signWithoutKeyId(SigningKeys keys, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), claims);
+    jwt.sign(new RSASSASigner(keys.privateKey()));
+    return jwt.serialize();
   }
 
   private static JWTClaimsSet.Builder claims(Instant now) {

@@ -1,13 +1,13 @@
 package dev.faultline.cluster.kubernetes;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.secrets.ServiceSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +15,18 @@ import java.util.Map;
 
 /**
  * A cluster's secrets, made on this machine and applied with {@code kubectl apply}, never
- * committed: {@code bin/suite k8s-secrets | kubectl apply -n faultline -f -}. The signing key pair
- * and the database passwords are generated once into a folder here ({@code .suite/k8s/secrets}) and
- * kept, so running it again changes nothing but the service tokens, minted afresh (they live {@link
- * ServiceSecrets#SERVICE_TOKEN_TTL}: run it again before then). The signing key never enters the
- * cluster: tokens for users and the drill are minted here, from that folder.
+ * committed: {@code bin/suite k8s-secrets | kubectl apply -n faultline -f -}. The key pairs (the
+ * suite's and one per calling service) and the database passwords are generated once into a folder
+ * here ({@code .suite/k8s/secrets}) and kept, so running it again changes nothing. The suite's
+ * signing key never enters the cluster: tokens for users and the drill are minted here, from that
+ * folder. Each calling service's pod gets its own private key and mints its own short-lived tokens.
  *
  * <p>What the manifests in {@code k8s/base} mount, per audience only what it needs, as the compose
  * stack's secrets job hands them out:
  *
  * <ul>
- *   <li>ConfigMap {@code faultline-jwt-public}: {@code jwt-public.pem} (every service verifies);
+ *   <li>ConfigMap {@code faultline-jwt-public}: {@code jwt-public.pem}, the public keys every
+ *       service verifies with;
  *   <li>Secret {@code faultline-postgres}: {@code postgres.properties} (the PostgreSQL nodes);
  *   <li>Secret {@code faultline-<service>}: one key per Spring property (a config tree), for the
  *       services that have secrets (the router, orders, payments).
@@ -41,11 +42,9 @@ public final class ClusterSecrets {
       List.of("shard-router", "order-service", "payment-service");
 
   private final Path dir;
-  private final Clock clock;
 
-  public ClusterSecrets(Path dir, Clock clock) {
+  public ClusterSecrets(Path dir) {
     this.dir = dir;
-    this.clock = clock;
   }
 
   /** The folder under the suite's home: {@code HOME/k8s/secrets}. */
@@ -57,9 +56,14 @@ public final class ClusterSecrets {
     return "faultline-" + service;
   }
 
-  /** The signing keys, made on first use. */
+  /** The suite's signing keys (customers' and operators' tokens), made on first use. */
   public SigningKeys signingKeys() throws IOException {
-    return SigningKeys.loadOrCreate(dir.resolve("signing"));
+    return suiteKeys().suite();
+  }
+
+  /** Every key: the suite's and each calling service's, made on first use. */
+  public SuiteKeys suiteKeys() throws IOException {
+    return ServiceSecrets.keys(dir.resolve("signing"));
   }
 
   /** The roles' passwords, made on first use. */
@@ -68,17 +72,16 @@ public final class ClusterSecrets {
     return PostgresCredentials.loadOrCreate(dir.resolve("postgres").resolve(POSTGRES_FILE));
   }
 
-  /** Keys and passwords as they are (made now if new), service tokens minted now. */
+  /** Keys and passwords as they are (made now if new). */
   public Map<String, Map<String, String>> secrets() throws IOException {
-    SigningKeys keys = signingKeys();
+    SuiteKeys keys = suiteKeys();
     PostgresCredentials credentials = postgresCredentials();
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     secrets.put(
         POSTGRES_SECRET,
         Map.of(POSTGRES_FILE, Files.readString(dir.resolve("postgres").resolve(POSTGRES_FILE))));
     for (String service : SERVICES_WITH_SECRETS) {
-      secrets.put(
-          secretName(service), ServiceSecrets.forService(service, keys, credentials, clock));
+      secrets.put(secretName(service), ServiceSecrets.forService(service, keys, credentials));
     }
     return secrets;
   }

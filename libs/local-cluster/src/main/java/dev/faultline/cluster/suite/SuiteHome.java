@@ -1,6 +1,7 @@
 package dev.faultline.cluster.suite;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.auth.TokenMinter;
 import dev.faultline.auth.TokenRequest;
 import dev.faultline.cluster.postgres.PostgresCredentials;
@@ -60,9 +61,14 @@ public record SuiteHome(Path root, Path repo) {
     return root.resolve("drills");
   }
 
-  /** The suite's key pair, made on first use ({@code bin/suite up}). */
+  /** The suite's key pair, made on first use ({@code bin/suite up}) with the services' pairs. */
   public SigningKeys signingKeys() throws IOException {
-    return SigningKeys.loadOrCreate(keys());
+    return suiteKeys().suite();
+  }
+
+  /** Every key: the suite's and each calling service's, made on first use. */
+  public SuiteKeys suiteKeys() throws IOException {
+    return dev.faultline.cluster.secrets.ServiceSecrets.keys(keys());
   }
 
   /** The database passwords, made on first use ({@code bin/suite up}). */

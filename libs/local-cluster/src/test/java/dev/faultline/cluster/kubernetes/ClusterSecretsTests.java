@@ -3,14 +3,11 @@ package dev.faultline.cluster.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.TrustedKeys;
 import dev.faultline.cluster.secrets.ServiceSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +18,7 @@ class ClusterSecretsTests {
   @Test
   void eachServiceGetsItsOwnSecretsAndPostgresItsPasswordsTheSigningKeyStaysHere()
       throws Exception {
-    ClusterSecrets secrets = new ClusterSecrets(dir, Clock.systemUTC());
+    ClusterSecrets secrets = new ClusterSecrets(dir);
     var all = secrets.secrets();
     assertThat(all)
         .containsOnlyKeys(
@@ -31,15 +28,19 @@ class ClusterSecretsTests {
             "faultline-payment-service");
     assertThat(all.get("faultline-postgres")).containsOnlyKeys("postgres.properties");
     assertThat(all.get("faultline-order-service"))
-        .containsOnlyKeys("faultline.shards.password", "faultline.service.token");
+        .containsOnlyKeys("faultline.shards.password", "faultline.service.signing-key");
     assertThat(all.get("faultline-shard-router").keySet())
         .isEqualTo(
             ServiceSecrets.forService(
-                    "shard-router",
-                    secrets.signingKeys(),
-                    secrets.postgresCredentials(),
-                    Clock.systemUTC())
+                    "shard-router", secrets.suiteKeys(), secrets.postgresCredentials())
                 .keySet());
+    // Each service gets its own private key, never the suite's, and the ConfigMap trusts them all.
+    String ordersKey = all.get("faultline-order-service").get("faultline.service.signing-key");
+    assertThat(SigningKeys.fromPrivatePem(ordersKey).publicKey())
+        .isEqualTo(secrets.suiteKeys().of("order-service").publicKey())
+        .isNotEqualTo(secrets.signingKeys().publicKey());
+    assertThat(TrustedKeys.read(dir.resolve("signing").resolve(SigningKeys.PUBLIC_FILE)).services())
+        .containsOnlyKeys(ServiceSecrets.CALLING_SERVICES);
     String manifests = secrets.manifests();
     assertThat(manifests)
         .contains("kind: ConfigMap\nmetadata:\n  name: faultline-jwt-public")
@@ -52,16 +53,10 @@ class ClusterSecretsTests {
   }
 
   @Test
-  void keysAndPasswordsAreKeptAcrossRunsServiceTokensAreMintedAfresh() throws Exception {
-    Instant now = Instant.parse("2026-12-02T00:00:00Z");
-    var first = new ClusterSecrets(dir, Clock.fixed(now, ZoneOffset.UTC)).secrets();
-    var second =
-        new ClusterSecrets(dir, Clock.fixed(now.plus(Duration.ofDays(1)), ZoneOffset.UTC))
-            .secrets();
-    assertThat(second.get("faultline-postgres")).isEqualTo(first.get("faultline-postgres"));
-    assertThat(second.get("faultline-order-service").get("faultline.shards.password"))
-        .isEqualTo(first.get("faultline-order-service").get("faultline.shards.password"));
-    assertThat(second.get("faultline-order-service").get("faultline.service.token"))
-        .isNotEqualTo(first.get("faultline-order-service").get("faultline.service.token"));
+  void keysAndPasswordsAreKeptAcrossRuns() throws Exception {
+    var first = new ClusterSecrets(dir).secrets();
+    String firstManifests = new ClusterSecrets(dir).manifests();
+    assertThat(new ClusterSecrets(dir).secrets()).isEqualTo(first);
+    assertThat(new ClusterSecrets(dir).manifests()).isEqualTo(firstManifests);
   }
 }

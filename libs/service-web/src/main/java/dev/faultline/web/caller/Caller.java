@@ -17,7 +17,17 @@ public record Caller(String subject, Set<Role> roles) {
     return roles.contains(Role.ADMIN);
   }
 
-  /** A customer acts for themselves; an admin for anyone. */
+  /** Any service's own token (the service role is never combined with another). */
+  public boolean isService() {
+    return roles.contains(Role.SERVICE);
+  }
+
+  /** A service's own token, naming {@code service}: what a callee lets that service do. */
+  public boolean isService(String service) {
+    return roles.contains(Role.SERVICE) && subject.equals(service);
+  }
+
+  /** A customer acts for themselves; an admin for anyone; a service for no one by this rule. */
   public boolean mayActFor(String customerId) {
     return isAdmin() || subject.equals(customerId);
   }

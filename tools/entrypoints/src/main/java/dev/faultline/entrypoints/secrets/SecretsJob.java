@@ -1,6 +1,7 @@
 package dev.faultline.entrypoints.secrets;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.SuiteKeys;
 import dev.faultline.cluster.postgres.PostgresCredentials;
 import dev.faultline.cluster.secrets.ServiceSecrets;
 import java.io.IOException;
@@ -20,14 +21,15 @@ import java.util.Map;
  *
  * <pre>
  * ROOT/signing/              jwt-private.pem, jwt-public.pem   (this job and token minting only)
+ * ROOT/signing/services/&lt;service&gt;/  the calling services' own key pairs
  * ROOT/postgres/             postgres.properties               (the PostgreSQL nodes)
- * ROOT/&lt;service&gt;/jwt-public.pem                              (every service: verifies tokens)
- * ROOT/&lt;service&gt;/config/&lt;property&gt;                          (a Spring config tree: passwords, its token)
+ * ROOT/&lt;service&gt;/jwt-public.pem                              (every service: the keys it trusts)
+ * ROOT/&lt;service&gt;/config/&lt;property&gt;                          (a Spring config tree: passwords, its own key)
  * ROOT/grafana/admin-password                             (Grafana's administrator, if it runs)
  * </pre>
  *
- * Keys and passwords are kept once made (the job runs at every start); service tokens are minted
- * afresh each time, as {@code bin/suite} mints them at every launch.
+ * Keys and passwords are kept once made (the job runs at every start). A calling service gets the
+ * private half of its own key pair and mints its own short-lived tokens; none gets the suite's.
  */
 public record SecretsJob(Path root, Clock clock, PrintStream out) {
   /** The services' user in their images, and PostgreSQL's in its image (the official one's). */
@@ -43,7 +45,7 @@ public record SecretsJob(Path root, Clock clock, PrintStream out) {
 
   public void run() throws IOException {
     boolean fresh = !Files.exists(root.resolve("signing").resolve(SigningKeys.PRIVATE_FILE));
-    SigningKeys keys = SigningKeys.loadOrCreate(root.resolve("signing"));
+    SuiteKeys keys = ServiceSecrets.keys(root.resolve("signing"));
     Path postgres = root.resolve("postgres");
     Files.createDirectories(postgres);
     PostgresCredentials credentials =
@@ -57,7 +59,7 @@ public record SecretsJob(Path root, Clock clock, PrintStream out) {
           root.resolve("signing").resolve(SigningKeys.PUBLIC_FILE),
           dir.resolve(SigningKeys.PUBLIC_FILE),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Map<String, String> secrets = ServiceSecrets.forService(service, keys, credentials, clock);
+      Map<String, String> secrets = ServiceSecrets.forService(service, keys, credentials);
       for (var secret : secrets.entrySet()) {
         writePrivate(config.resolve(secret.getKey()), secret.getValue());
       }
@@ -74,7 +76,8 @@ public record SecretsJob(Path root, Clock clock, PrintStream out) {
     out.println(
         "secrets: "
             + (fresh ? "generated" : "kept")
-            + " the signing key and database passwords; service tokens minted for "
+            + " the signing keys (the suite's, and one per calling service) and database"
+            + " passwords; secrets handed to "
             + String.join(", ", SERVICES));
   }
 

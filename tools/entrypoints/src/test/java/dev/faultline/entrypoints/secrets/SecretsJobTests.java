@@ -3,6 +3,8 @@ package dev.faultline.entrypoints.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.auth.SigningKeys;
+import dev.faultline.auth.TokenMinter;
+import dev.faultline.auth.TokenRequest;
 import dev.faultline.auth.spring.SuiteJwtDecoders;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,20 +36,27 @@ class SecretsJobTests {
     assertThat(list("gateway")).isEmpty();
     assertThat(list("lock-service")).isEmpty();
     assertThat(list("order-service"))
-        .containsExactlyInAnyOrder("faultline.shards.password", "faultline.service.token");
+        .containsExactlyInAnyOrder("faultline.shards.password", "faultline.service.signing-key");
     assertThat(list("shard-router"))
         .containsExactlyInAnyOrder(
             "faultline.shards.password",
             "faultline.router.admin-password",
-            "faultline.router.lock-lease.token");
-    Path token = root.resolve("order-service/config/faultline.service.token");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+            "faultline.service.signing-key");
+    Path key = root.resolve("order-service/config/faultline.service.signing-key");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
         .isEqualTo("rw-------");
-    // The service token verifies with the public key every service is given.
+    // A token the service mints with its own key verifies with the keys every service is given.
+    String token =
+        new TokenMinter(SigningKeys.fromPrivatePem(Files.readString(key)), Clock.systemUTC())
+            .mint(TokenRequest.service("order-service", Duration.ofMinutes(5)));
     var jwt =
-        SuiteJwtDecoders.servlet(root.resolve("order-service").resolve(SigningKeys.PUBLIC_FILE))
-            .decode(Files.readString(token));
+        SuiteJwtDecoders.servlet(root.resolve("payment-service").resolve(SigningKeys.PUBLIC_FILE))
+            .decode(token);
     assertThat(jwt.getSubject()).isEqualTo("order-service");
+    assertThat(Files.readString(key))
+        .isNotEqualTo(
+            Files.readString(root.resolve("payment-service/config/faultline.service.signing-key")))
+        .isNotEqualTo(Files.readString(root.resolve("signing").resolve(SigningKeys.PRIVATE_FILE)));
     // The application's password is the one the PostgreSQL nodes create the role with.
     Properties pg = new Properties();
     try (var in = Files.newBufferedReader(root.resolve("postgres/postgres.properties"))) {
@@ -60,14 +70,18 @@ class SecretsJobTests {
   }
 
   @Test
-  void aSecondStartKeepsTheKeyAndPasswordsAndMintsFreshTokens() throws Exception {
+  void aSecondStartKeepsTheKeysAndPasswords() throws Exception {
     run();
     String key = Files.readString(root.resolve("signing").resolve(SigningKeys.PRIVATE_FILE));
+    String own =
+        Files.readString(root.resolve("order-service/config/faultline.service.signing-key"));
     String passwords = Files.readString(root.resolve("postgres/postgres.properties"));
     String grafana = Files.readString(root.resolve("grafana/admin-password"));
     run();
     assertThat(Files.readString(root.resolve("signing").resolve(SigningKeys.PRIVATE_FILE)))
         .isEqualTo(key);
+    assertThat(Files.readString(root.resolve("order-service/config/faultline.service.signing-key")))
+        .isEqualTo(own);
     assertThat(Files.readString(root.resolve("postgres/postgres.properties"))).isEqualTo(passwords);
     assertThat(Files.readString(root.resolve("grafana/admin-password"))).isEqualTo(grafana);
   }
