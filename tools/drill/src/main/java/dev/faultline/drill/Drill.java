@@ -5,6 +5,7 @@ import dev.faultline.drill.check.Observed;
 import dev.faultline.drill.check.Violation;
 import dev.faultline.drill.fault.FaultActions;
 import dev.faultline.drill.fault.FaultRunner;
+import dev.faultline.drill.fault.LoopbackPartition;
 import dev.faultline.drill.fault.Schedule;
 import dev.faultline.drill.history.History;
 import dev.faultline.drill.history.HistoryLog;
@@ -32,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -89,17 +91,25 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
     Instant started = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     String id = ID.format(started) + "-s" + options.seed();
     Path dir = suite.drills().resolve(id);
-    Gateway gateway = new Gateway(suite.gateway());
+    Gateway gateway = new Gateway(suite.gateways());
     String admin = suite.token("drill-admin", true);
     FaultActions faults = suite.faults(gateway, admin);
+    if (Schedule.partitions(options.faultSpec())) {
+      Optional<String> why = LoopbackPartition.unavailable();
+      if (why.isPresent()) {
+        throw new IllegalArgumentException("--faults partition: " + why.get());
+      }
+    }
+    faults.sweep();
     awaitSteady(faults);
     List<Schedule.Planned> plan =
         Schedule.plan(
-            options.faults(),
+            Schedule.forGateways(options.faults(), suite.gateways().size()),
             options.seed(),
             20,
             Schedule.kills(options.faultSpec()),
-            Schedule.pauses(options.faultSpec()));
+            Schedule.pauses(options.faultSpec()),
+            Schedule.partitions(options.faultSpec()));
     say(
         "drill %s on %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
         id,

@@ -47,9 +47,12 @@ record DrillOptions(
                              [--target local|compose|k8s] [--context C] [--namespace N]
 
         --duration    how long the load runs; faults strike within it (30s .. 1h)
-        --faults      what to kill, one at a time: kinds services, pg, zk, or groups
-                      order-service, payment-service, lock-service, shard-router; add pause
-                      to also freeze them (SIGSTOP for 8-14 s, then SIGCONT; local, compose)
+        --faults      what to kill, one at a time: kinds services, pg, zk, gateway (local:
+                      the clients fail over to the other gateway), or groups order-service,
+                      payment-service, lock-service, shard-router; add pause to also freeze
+                      them (SIGSTOP for 8-14 s, then SIGCONT; local, compose), partition to
+                      also cut them off from every other process for 8-14 s (packets dropped
+                      on loopback; local, as root)
         --seed        makes the fault plan and the workload repeatable (random if not given)
         --rate        client actions started per second, all clients together (1 .. 100);
                       an action is one operation, or 3 to 5 for a lock cycle
@@ -123,6 +126,11 @@ record DrillOptions(
       throw new IllegalArgumentException(
           "--faults pause: a pod cannot be paused from outside (SIGSTOP to a container's first"
               + " process is ignored in its namespace); pause with --target local or compose");
+    }
+    if (!target.equals("local") && Schedule.partitions(faultSpec)) {
+      throw new IllegalArgumentException(
+          "--faults partition: cuts processes off on loopback (iptables and cgroups), so only"
+              + " with --target local");
     }
     if (!TARGETS.contains(target)) {
       throw new IllegalArgumentException(

@@ -73,7 +73,7 @@ class SuiteEndToEndIT {
     suite.run(Duration.ofMinutes(2), "down", "--purge"); // leftovers of an aborted run
     String output = suite.ok(Duration.ofMinutes(8), "up", "--monitoring");
     System.out.println(output);
-    assertThat(output).contains("all 16 processes healthy");
+    assertThat(output).contains("all 17 processes healthy");
     customerToken = suite.ok(Duration.ofMinutes(1), "token", "--customer", "alice").trim();
     adminToken = suite.ok(Duration.ofMinutes(1), "token", "--admin").trim();
   }
@@ -89,7 +89,7 @@ class SuiteEndToEndIT {
   @Order(1)
   void everyProcessReportsHealthy() throws Exception {
     JsonNode rows = JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"));
-    assertThat(rows).hasSize(16);
+    assertThat(rows).hasSize(17);
     List<String> unhealthy = new ArrayList<>();
     for (JsonNode row : rows) {
       assertThat(row.has("name") && row.has("pid") && row.has("port") && row.has("role")).isTrue();
@@ -409,12 +409,15 @@ class SuiteEndToEndIT {
             Duration.ofMinutes(12),
             "drill",
             "--duration",
-            "4m",
+            "5m",
             "--faults",
-            "order-service,payment-service,lock-service,pg,zk",
+            "order-service,payment-service,lock-service,gateway,pg,zk",
             "--seed",
             "7");
     JsonNode report = Drills.assertPassedStrikingEveryKind(drill, SUITE_HOME, 7, "local");
+    // Locally a gateway is struck too: the clients fail over to the other one.
+    assertThat(report.get("faults").valueStream().map(f -> f.get("target").get("group").asString()))
+        .contains("gateway");
     Path dir = Drills.find(SUITE_HOME, 7, "local");
     assertThat(report.get("analysis").get("totals").get("ok").asLong()).isGreaterThan(500);
     assertThat(java.nio.file.Files.readString(dir.resolve("report.html")))

@@ -26,6 +26,12 @@ record PrometheusConfig(String runtime, String self, List<Target> targets, List<
   }
 
   /**
+   * What the container stack does not run: it publishes one gateway, where a second would need a
+   * second host port.
+   */
+  static final java.util.Set<String> NOT_IN_COMPOSE = java.util.Set.of("gateway-2");
+
+  /**
    * {@code monitoring/prometheus/compose.yml}: the same instances by their container names (which
    * are the process names) on the same ports; docker-compose.yml mounts the folder at {@code
    * /etc/prometheus/faultline}.
@@ -35,6 +41,7 @@ record PrometheusConfig(String runtime, String self, List<Target> targets, List<
         "compose",
         "localhost:9090",
         local.stream()
+            .filter(t -> !NOT_IN_COMPOSE.contains(t.instance()))
             .map(
                 t ->
                     new Target(

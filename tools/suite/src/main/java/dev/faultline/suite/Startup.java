@@ -86,11 +86,11 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
     }
     say(out, "all " + topology.all().size() + " processes healthy", started);
     out.printf(
-        "%nGateway:  http://localhost:%d%n"
+        "%nGateway:  http://localhost:%d      (a second one, to fail over to: http://localhost:%d)%n"
             + "Token:    export TOKEN=$(bin/suite token)          (admin: bin/suite token --admin)%n"
             + "Try:      curl -s -H \"Authorization: Bearer $TOKEN\" http://localhost:%d/api/shards%n"
             + "Status:   bin/suite status      Stop: bin/suite down%n",
-        ports.gateway(), ports.gateway());
+        ports.gateway(1), ports.gateway(2), ports.gateway());
     prometheus.ifPresent(
         p ->
             out.printf(

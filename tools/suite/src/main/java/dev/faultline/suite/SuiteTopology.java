@@ -21,10 +21,12 @@ import java.util.stream.Stream;
 
 /**
  * The default topology of CONTRACT.md: ZooKeeper ×3, two shards of primary + replica, shard-router
- * ×1, lock-service ×2, order-service ×2, payment-service ×2, gateway ×1, and how each is started.
+ * ×1, lock-service ×2, order-service ×2, payment-service ×2, and gateway ×2 (the first on the
+ * contract's port), and how each is started.
  */
 final class SuiteTopology {
   static final int SHARDS = 2;
+  static final int GATEWAYS = 2;
 
   private final SuiteHome home;
   private final SuitePorts ports;
@@ -76,7 +78,10 @@ final class SuiteTopology {
     for (int i = 1; i <= 2; i++) {
       all.add(service("order-service", i, ports.orderService(i)));
     }
-    all.add(service("gateway", 1, ports.gateway()));
+    // Two gateways, as behind a Kubernetes Service: a client fails over, so one can be killed.
+    for (int i = 1; i <= GATEWAYS; i++) {
+      all.add(service("gateway", i, ports.gateway(i)));
+    }
     return List.copyOf(all);
   }
 
@@ -130,8 +135,9 @@ final class SuiteTopology {
     return services;
   }
 
+  /** The first gateway, on the contract's port. */
   Member.Service gateway() {
-    return services.getLast();
+    return services.stream().filter(s -> s.name().equals("gateway-1")).findFirst().orElseThrow();
   }
 
   /** Prometheus, once {@code up --monitoring} has made it one of the suite's processes. */
@@ -167,13 +173,17 @@ final class SuiteTopology {
 
   /**
    * A member by name; a service kind with one instance answers to its bare name too ({@code
-   * gateway} for {@code gateway-1}).
+   * shard-router} for {@code shard-router-1}), and {@code gateway} is {@code gateway-1}, the one on
+   * the contract's port, as it was when the suite ran one.
    */
   Optional<Member> find(String name) {
     List<Member> all = all();
     Optional<Member> exact = all.stream().filter(m -> m.name().equals(name)).findFirst();
     if (exact.isPresent()) {
       return exact;
+    }
+    if (name.equals("gateway")) {
+      return Optional.of(gateway());
     }
     List<Member> kind = all.stream().filter(m -> m.name().startsWith(name + "-")).toList();
     return kind.size() == 1 ? Optional.of(kind.getFirst()) : Optional.empty();

@@ -34,9 +34,11 @@ class PrometheusConfigTests {
         .extracting(PrometheusConfig.Target::instance)
         .containsExactlyInAnyOrderElementsOf(
             topology(dir).services().stream().map(Member.Service::name).toList())
-        .hasSize(8);
+        .hasSize(9);
     assertThat(targets)
-        .contains(new PrometheusConfig.Target("gateway", "gateway-1", "127.0.0.1:8080"));
+        .contains(
+            new PrometheusConfig.Target("gateway", "gateway-1", "127.0.0.1:8080"),
+            new PrometheusConfig.Target("gateway", "gateway-2", "127.0.0.1:8081"));
   }
 
   @Test
@@ -48,7 +50,9 @@ class PrometheusConfigTests {
   void committedComposeConfigIsTheRenderedOne(@TempDir Path dir) throws Exception {
     String rendered = assertCommitted("compose.yml", PrometheusConfig.compose(targets(dir)));
     assertThat(rendered)
-        .contains("\"order-service-2:8102\"", "/etc/prometheus/faultline/rules/*.yml");
+        .contains("\"order-service-2:8102\"", "/etc/prometheus/faultline/rules/*.yml")
+        .contains("\"gateway-1:8080\"")
+        .doesNotContain("gateway-2");
   }
 
   /** monitoring/prometheus/{@code file} is what {@code config} renders; the rendered text. */

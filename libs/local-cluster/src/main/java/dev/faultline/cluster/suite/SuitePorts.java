@@ -13,8 +13,14 @@ public record SuitePorts(int offset) {
     return new SuitePorts(env == null || env.isBlank() ? 0 : Integer.parseInt(env.trim()));
   }
 
+  /** The first gateway's port, the one the contract names. */
   public int gateway() {
-    return 8080 + offset;
+    return gateway(1);
+  }
+
+  /** Gateway {@code instance}: 8080, then 8081 for the second a client fails over to. */
+  public int gateway(int instance) {
+    return 8079 + instance + offset;
   }
 
   public int orderService(int instance) {
@@ -55,9 +61,13 @@ public record SuitePorts(int offset) {
     return 5501 + 10 * shard + offset;
   }
 
-  /** The gateway's base URI. */
+  /** The first gateway's base URI. */
   public URI gatewayUri() {
-    return URI.create("http://127.0.0.1:" + gateway());
+    return gatewayUri(1);
+  }
+
+  public URI gatewayUri(int instance) {
+    return URI.create("http://127.0.0.1:" + gateway(instance));
   }
 
   /** The three peers' client addresses, as a ZooKeeper connect string. */

@@ -30,6 +30,25 @@ public interface FaultActions {
   }
 
   /**
+   * Cuts {@code instance} off from every other process (packets dropped both ways), without
+   * stopping it: it runs on, alone, as behind a broken switch.
+   */
+  default void partition(String instance) throws Exception {
+    throw new UnsupportedOperationException("this target cannot partition " + instance);
+  }
+
+  /**
+   * Heals a partitioned {@code instance}. A primary that was replaced meanwhile is restarted to
+   * rejoin as a replica, as after a pause.
+   */
+  default void heal(Target target, String instance) throws Exception {
+    throw new UnsupportedOperationException("this target cannot heal " + instance);
+  }
+
+  /** Undoes what an earlier drill, killed mid-fault, left cut off; nothing where nothing is. */
+  default void sweep() throws Exception {}
+
+  /**
    * True when every instance is up and healthy and every shard replicates synchronously again: the
    * state the next fault may start from.
    */

@@ -1,8 +1,12 @@
 package dev.faultline.drill.fault;
 
-/** The kinds of process a drill kills: services, PostgreSQL primaries, ZooKeeper peers. */
+/**
+ * The kinds of process a drill strikes: services, PostgreSQL primaries, ZooKeeper peers, and
+ * gateways (only where a client can fail over to another).
+ */
 public enum FaultKind {
   SERVICES,
   PG,
-  ZK;
+  ZK,
+  GATEWAY;
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * Plays a {@link Schedule} against the suite, one fault at a time: kill, stay down, bring back,
@@ -46,52 +47,71 @@ public record FaultRunner(FaultActions actions, HistoryLog history, PrintStream 
       if (history.now() + fault.downFor().toMillis() + RESTORE_ALLOWANCE_MS > endAt) {
         break;
       }
-      struck.add(fault.action() == Schedule.Action.PAUSE ? pause(fault) : strike(fault));
+      struck.add(fault.action() == Schedule.Action.KILL ? strike(fault) : suspend(fault));
       sleepUntil(history.now() + fault.calmAfter().toMillis());
     }
     return struck;
   }
 
   /**
-   * SIGSTOP, frozen past every lease TTL and session timeout, SIGCONT: the paused holder of
-   * Kleppmann's example, on the real suite. What the resumed process does late must be refused by
-   * fencing; the checks say whether it was. The process is always resumed, even if the drill fails
-   * while it is paused.
+   * An instance that runs on but cannot act as itself for 8 to 14 s, past every lease TTL and
+   * session timeout: frozen (SIGSTOP, then SIGCONT; the paused holder of Kleppmann's example), or
+   * cut off from every other process (a partition, then healed). What it does late, or alone, must
+   * be refused by fencing; the checks say whether it was. It is always let go, even if the drill
+   * fails meanwhile.
    */
-  private Struck pause(Schedule.Planned fault) throws Exception {
+  private Struck suspend(Schedule.Planned fault) throws Exception {
+    boolean pause = fault.action() == Schedule.Action.PAUSE;
+    String start = pause ? "pause" : "partition";
+    String end = pause ? "resume" : "heal";
     String instance = actions.resolve(fault.target());
-    // Should the drill itself be stopped (Ctrl-C) meanwhile, the frozen process still thaws.
-    Thread thaw =
+    Callable<Void> letGo =
+        () -> {
+          if (pause) {
+            actions.resume(fault.target(), instance);
+          } else {
+            actions.heal(fault.target(), instance);
+          }
+          return null;
+        };
+    // Should the drill itself be stopped (Ctrl-C) meanwhile, the instance is still let go.
+    Thread hook =
         new Thread(
             () -> {
               try {
-                actions.resume(fault.target(), instance);
+                letGo.call();
               } catch (Exception e) {
-                log.println("drill: could not resume " + instance + ": " + e);
+                log.println("drill: could not " + end + " " + instance + ": " + e);
               }
             });
-    Runtime.getRuntime().addShutdownHook(thaw);
-    actions.pause(instance);
-    long pausedAt = history.now();
-    history.fault("pause", instance);
-    say("paused %s (SIGSTOP) for %.1f s", instance, fault.downFor().toMillis() / 1e3);
-    long resumedAt;
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (pause) {
+      actions.pause(instance);
+    } else {
+      actions.partition(instance);
+    }
+    long at = history.now();
+    history.fault(start, instance);
+    say(
+        pause ? "paused %s (SIGSTOP) for %.1f s" : "cut %s off from every other process for %.1f s",
+        instance,
+        fault.downFor().toMillis() / 1e3);
+    long endedAt;
     try {
-      sleepUntil(pausedAt + fault.downFor().toMillis());
+      sleepUntil(at + fault.downFor().toMillis());
     } finally {
-      resumedAt = history.now();
-      history.fault("resume", instance);
-      Runtime.getRuntime().removeShutdownHook(thaw);
-      actions.resume(fault.target(), instance);
+      endedAt = history.now();
+      history.fault(end, instance);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      letGo.call();
     }
     long healthyAt = history.now();
     history.fault("healthy", instance);
     long steadyAt = awaitSteady(instance);
     say(
-        "%s resumed (SIGCONT); suite steady %.1f s after the pause",
-        instance, (steadyAt - pausedAt) / 1e3);
-    return new Struck(
-        fault.target(), instance, pausedAt, resumedAt, healthyAt, steadyAt, Schedule.Action.PAUSE);
+        "%s %s; suite steady %.1f s after the %s",
+        instance, pause ? "resumed (SIGCONT)" : "healed", (steadyAt - at) / 1e3, start);
+    return new Struck(fault.target(), instance, at, endedAt, healthyAt, steadyAt, fault.action());
   }
 
   private Struck strike(Schedule.Planned fault) throws Exception {

@@ -98,7 +98,8 @@ public final class KubernetesFaults implements FaultActions {
       case PG -> {
         yield PodNames.of(primaries.primaryHost(target));
       }
-      case SERVICES -> {
+      // A gateway is a deployment like the services (Schedule keeps it out with one replica).
+      case SERVICES, GATEWAY -> {
         List<Pod> pods =
             kubectl.pods(selector(target.group())).stream().filter(p -> !p.terminating()).toList();
         if (pods.isEmpty()) {

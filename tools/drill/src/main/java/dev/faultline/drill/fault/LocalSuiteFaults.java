@@ -66,8 +66,8 @@ public record LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminTo
 
   /**
    * Whether the router replaced the primary {@code instance}: its decision may land just after the
-   * thaw (probes that timed out during the pause), so this watches until the suite is steady with
-   * it still primary, or the topology names another.
+   * thaw or the heal (probes that timed out during the pause), so this watches until the suite is
+   * steady with it still primary, or the topology names another.
    */
   private boolean replacedWhileFrozen(Target target, String instance) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -98,6 +98,33 @@ public record LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminTo
     return Optional.ofNullable(process.pid())
         .flatMap(pid -> ProcessHandle.of(pid))
         .orElseThrow(() -> new IOException(instance + " is not running"));
+  }
+
+  /** Cut off on loopback ({@link LoopbackPartition}): every process of its group, every port. */
+  @Override
+  public void partition(String instance) throws Exception {
+    partitions().cut(instance, running(instance));
+  }
+
+  @Override
+  public void heal(Target target, String instance) throws Exception {
+    partitions().heal(instance);
+    if (target.kind() == FaultKind.PG && replacedWhileFrozen(target, instance)) {
+      // Replaced while cut off: the router fenced it; a restart rewinds it into a replica.
+      suite.suite(Duration.ofMinutes(5), "restart", instance);
+    }
+  }
+
+  /** Rules and cgroups a drill that died mid-partition left behind, for this suite's ports. */
+  @Override
+  public void sweep() throws Exception {
+    if (LoopbackPartition.unavailable().isEmpty()) {
+      partitions().sweep();
+    }
+  }
+
+  private LoopbackPartition partitions() {
+    return new LoopbackPartition(suite.ports().offset());
   }
 
   @Override

@@ -14,10 +14,14 @@ import java.util.Set;
  * same plan (how long each restart takes is the machine's business).
  */
 public final class Schedule {
-  /** What a fault does to its instance: SIGKILL and restart, or SIGSTOP and SIGCONT. */
+  /**
+   * What a fault does to its instance: SIGKILL and restart, SIGSTOP and SIGCONT, or cut it off from
+   * every other process and heal.
+   */
   public enum Action {
     KILL,
-    PAUSE
+    PAUSE,
+    PARTITION
   }
 
   /** One planned fault. */
@@ -29,6 +33,13 @@ public final class Schedule {
 
   /** The {@code --faults} word that adds pauses (SIGSTOP, then SIGCONT) to the plan. */
   public static final String PAUSE = "pause";
+
+  /** The {@code --faults} word that adds partitions (cut off, then healed) to the plan. */
+  public static final String PARTITION = "partition";
+
+  private static boolean action(String word) {
+    return word.equals(PAUSE) || word.equals(PARTITION);
+  }
 
   private static final List<Target> TARGETS =
       List.of(
@@ -43,7 +54,9 @@ public final class Schedule {
           new Target("pg-shard-1-primary", "pg-primary", FaultKind.PG),
           new Target("zk-1", "zookeeper", FaultKind.ZK),
           new Target("zk-2", "zookeeper", FaultKind.ZK),
-          new Target("zk-3", "zookeeper", FaultKind.ZK));
+          new Target("zk-3", "zookeeper", FaultKind.ZK),
+          new Target("gateway-1", "gateway", FaultKind.GATEWAY),
+          new Target("gateway-2", "gateway", FaultKind.GATEWAY));
 
   private Schedule() {}
 
@@ -54,15 +67,16 @@ public final class Schedule {
 
   /**
    * The groups {@code --faults} names: kinds ({@code services}: every service group but the
-   * gateway's; {@code pg}: the shards' primaries; {@code zk}: the ZooKeeper peers) or groups
-   * ({@code order-service}, {@code payment-service}, {@code lock-service}, {@code shard-router}),
-   * comma-separated. Throws on a name it does not know.
+   * gateway's; {@code pg}: the shards' primaries; {@code zk}: the ZooKeeper peers; {@code gateway}:
+   * the gateways, where clients have a second to fail over to) or groups ({@code order-service},
+   * {@code payment-service}, {@code lock-service}, {@code shard-router}), comma-separated. Throws
+   * on a name it does not know.
    */
   public static Set<String> groups(String csv) {
     Set<String> groups = new java.util.LinkedHashSet<>();
     for (String part : csv.split(",")) {
       String name = part.trim().toLowerCase(java.util.Locale.ROOT);
-      if (name.isEmpty() || name.equals(PAUSE)) {
+      if (name.isEmpty() || action(name)) {
         continue;
       }
       List<String> matched =
@@ -75,18 +89,36 @@ public final class Schedule {
         throw new IllegalArgumentException(
             "--faults: unknown '"
                 + part.trim()
-                + "' (kinds: services, pg, zk; groups: "
+                + "' (kinds: services, pg, zk, gateway; groups: "
                 + String.join(", ", TARGETS.stream().map(Target::group).distinct().toList())
                 + ")");
       }
       groups.addAll(matched);
     }
-    if (groups.isEmpty() && pauses(csv)) {
-      // Pauses alone: every group may be paused.
-      TARGETS.forEach(t -> groups.add(t.group()));
+    if (groups.isEmpty() && (pauses(csv) || partitions(csv))) {
+      // Pauses or partitions alone: every group may be struck but the gateways, which only a
+      // deployment of two allows.
+      TARGETS.stream()
+          .filter(t -> t.kind() != FaultKind.GATEWAY)
+          .forEach(t -> groups.add(t.group()));
     }
     if (groups.isEmpty()) {
-      throw new IllegalArgumentException("--faults: name at least one of services, pg, zk, pause");
+      throw new IllegalArgumentException(
+          "--faults: name at least one of services, pg, zk, gateway, pause, partition");
+    }
+    return groups;
+  }
+
+  /**
+   * {@code groups} as a deployment with {@code gateways} gateways can take them: a gateway is
+   * struck only where its clients have another to go to.
+   */
+  public static Set<String> forGateways(Set<String> groups, int gateways) {
+    if (gateways < 2 && groups.contains("gateway")) {
+      throw new IllegalArgumentException(
+          "--faults gateway: this target runs "
+              + gateways
+              + " gateway, so its clients would have nowhere to go (the local suite runs two)");
     }
     return groups;
   }
@@ -97,24 +129,42 @@ public final class Schedule {
         .anyMatch(part -> part.trim().equalsIgnoreCase(PAUSE));
   }
 
-  /** Whether {@code --faults} asks for kills: unless it names nothing but pauses. */
+  /** Whether {@code --faults} asks for partitions. */
+  public static boolean partitions(String csv) {
+    return java.util.Arrays.stream(csv.split(","))
+        .anyMatch(part -> part.trim().equalsIgnoreCase(PARTITION));
+  }
+
+  /** Whether {@code --faults} asks for kills: unless it names nothing but pauses and partitions. */
   public static boolean kills(String csv) {
     return java.util.Arrays.stream(csv.split(","))
-        .map(String::trim)
-        .anyMatch(part -> !part.isEmpty() && !part.equalsIgnoreCase(PAUSE));
+        .map(part -> part.trim().toLowerCase(java.util.Locale.ROOT))
+        .anyMatch(part -> !part.isEmpty() && !action(part));
   }
 
   public static List<Planned> plan(Set<String> chosen, long seed, int rounds) {
-    return plan(chosen, seed, rounds, true, false);
+    return plan(chosen, seed, rounds, true, false, false);
+  }
+
+  public static List<Planned> plan(
+      Set<String> chosen, long seed, int rounds, boolean kills, boolean pauses) {
+    return plan(chosen, seed, rounds, kills, pauses, false);
   }
 
   /**
    * The plan: per round, each chosen group once in a seeded order, killed and brought back (if
    * {@code kills}) and paused past every lease TTL and session timeout, 8 to 14 s, then resumed (if
-   * {@code pauses}). A kill-only plan is the same for a seed as before pauses existed.
+   * {@code pauses}), and cut off from every other process for as long, then healed (if {@code
+   * partitions}). A plan without partitions is the same for a seed as before they existed, and a
+   * kill-only plan as before pauses.
    */
   public static List<Planned> plan(
-      Set<String> chosen, long seed, int rounds, boolean kills, boolean pauses) {
+      Set<String> chosen,
+      long seed,
+      int rounds,
+      boolean kills,
+      boolean pauses,
+      boolean partitions) {
     Random random = new Random(seed);
     List<String> groups =
         TARGETS.stream().map(Target::group).distinct().filter(chosen::contains).toList();
@@ -138,6 +188,15 @@ public final class Schedule {
               new Planned(
                   target,
                   Action.PAUSE,
+                  Duration.ofMillis(8_000 + random.nextInt(6_001)),
+                  Duration.ofMillis(3_000 + random.nextInt(4_001))));
+        }
+        if (partitions) {
+          Target target = instances.get(random.nextInt(instances.size()));
+          plan.add(
+              new Planned(
+                  target,
+                  Action.PARTITION,
                   Duration.ofMillis(8_000 + random.nextInt(6_001)),
                   Duration.ofMillis(3_000 + random.nextInt(4_001))));
         }

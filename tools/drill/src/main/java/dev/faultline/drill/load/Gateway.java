@@ -1,21 +1,31 @@
 package dev.faultline.drill.load;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The drill's HTTP client: everything goes through the gateway, as a user's calls do. A keyed POST
- * is retried with the same {@code Idempotency-Key} while its outcome is unknown (no answer, a 5xx,
- * or 409 "still in progress" with {@code Retry-After}), with capped, jittered backoff, until a
+ * The drill's HTTP client: everything goes through a gateway, as a user's calls do. With several
+ * gateways (the local suite runs two) it spreads requests over them round-robin and fails over as a
+ * client behind a load balancer would: a refused connection never left, so the same request goes at
+ * once to the next gateway; a gateway that refused or timed out is passed over for 2 s. A keyed
+ * POST is retried with the same {@code Idempotency-Key} while its outcome is unknown (no answer, a
+ * 5xx, or 409 "still in progress" with {@code Retry-After}), with capped, jittered backoff, until a
  * definite answer or the operation's deadline: the client behaviour the idempotency contract is
  * for.
  */
@@ -25,7 +35,12 @@ public final class Gateway {
   private static final Duration OPERATION_DEADLINE = Duration.ofSeconds(20);
   private static final int MAX_ATTEMPTS = 8;
 
-  private final URI base;
+  /** How long a gateway that failed a connection or an exchange is passed over. */
+  static final Duration SHUNNED_FOR = Duration.ofSeconds(2);
+
+  private final List<URI> bases;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicLongArray shunnedUntil;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -33,11 +48,24 @@ public final class Gateway {
           .build();
 
   public Gateway(URI base) {
-    this.base = base;
+    this(List.of(base));
   }
 
+  public Gateway(List<URI> bases) {
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("no gateway to send to");
+    }
+    this.bases = List.copyOf(bases);
+    this.shunnedUntil = new AtomicLongArray(bases.size());
+  }
+
+  /** The first gateway. */
   public URI base() {
-    return base;
+    return bases.getFirst();
+  }
+
+  public List<URI> bases() {
+    return bases;
   }
 
   /**
@@ -76,17 +104,12 @@ public final class Gateway {
   }
 
   public Answer get(String path, String token) {
-    return once(request(path, token).GET().build(), 1);
+    return exchange(base -> request(base, path, token).GET().build(), 1).answer();
   }
 
   /** One POST, not retried (reads, and operations whose retry the caller decides). */
   public Answer post(String path, String token, String json) {
-    return once(
-        request(path, token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        1);
+    return exchange(base -> postRequest(base, path, token, null, json), 1).answer();
   }
 
   /**
@@ -98,14 +121,7 @@ public final class Gateway {
     long deadline = System.nanoTime() + OPERATION_DEADLINE.toNanos();
     Attempt last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      HttpRequest.Builder builder =
-          request(path, token)
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(json));
-      if (key != null) {
-        builder.header("Idempotency-Key", key);
-      }
-      last = exchange(builder.build(), attempt);
+      last = exchange(base -> postRequest(base, path, token, key, json), attempt);
       boolean inProgress = last.status() == 409 && last.retryAfter();
       if (!(last.unknown() || inProgress) || System.nanoTime() > deadline) {
         return last.answer();
@@ -115,7 +131,19 @@ public final class Gateway {
     return last.answer();
   }
 
-  private HttpRequest.Builder request(String path, String token) {
+  private static HttpRequest postRequest(
+      URI base, String path, String token, @Nullable String key, String json) {
+    HttpRequest.Builder builder =
+        request(base, path, token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (key != null) {
+      builder.header("Idempotency-Key", key);
+    }
+    return builder.build();
+  }
+
+  private static HttpRequest.Builder request(URI base, String path, String token) {
     return HttpRequest.newBuilder(base.resolve(path))
         .timeout(ATTEMPT_TIMEOUT)
         .header("Authorization", "Bearer " + token);
@@ -132,31 +160,69 @@ public final class Gateway {
     }
   }
 
-  private Attempt exchange(HttpRequest request, int attempt) {
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      JsonNode body = null;
-      Optional<String> type = response.headers().firstValue("Content-Type");
-      if (type.isPresent() && type.get().contains("json") && !response.body().isEmpty()) {
-        try {
-          body = JSON.readTree(response.body());
-        } catch (RuntimeException notJson) {
-          body = null;
-        }
+  /**
+   * One attempt: to the next gateway in turn that is not passed over (or, when all are, the next
+   * one), and on a refused or timed-out connection, which never carried the request, to each other
+   * gateway once.
+   */
+  private Attempt exchange(Function<URI, HttpRequest> request, int attempt) {
+    int first = Math.floorMod(next.getAndIncrement(), bases.size());
+    long now = System.nanoTime();
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < bases.size(); i++) {
+      int index = (first + i) % bases.size();
+      if (shunnedUntil.get(index) - now <= 0) {
+        order.add(index);
       }
-      return new Attempt(
-          new Answer(response.statusCode(), body, attempt, ""),
-          response.headers().firstValue("Retry-After").isPresent());
-    } catch (IOException e) {
-      return new Attempt(new Answer(0, null, attempt, e.getClass().getSimpleName()), false);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Attempt(new Answer(0, null, attempt, "interrupted"), false);
+    }
+    for (int i = 0; i < bases.size(); i++) {
+      int index = (first + i) % bases.size();
+      if (!order.contains(index)) {
+        order.add(index);
+      }
+    }
+    Attempt last = null;
+    for (int index : order) {
+      try {
+        return send(request.apply(bases.get(index)), attempt);
+      } catch (ConnectException | HttpConnectTimeoutException neverSent) {
+        shun(index);
+        last = failed(neverSent, attempt);
+      } catch (IOException e) {
+        shun(index);
+        return failed(e, attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Attempt(new Answer(0, null, attempt, "interrupted"), false);
+      }
+    }
+    return last;
+  }
+
+  private void shun(int index) {
+    if (bases.size() > 1) {
+      shunnedUntil.set(index, System.nanoTime() + SHUNNED_FOR.toNanos());
     }
   }
 
-  private Answer once(HttpRequest request, int attempt) {
-    return exchange(request, attempt).answer();
+  private static Attempt failed(IOException e, int attempt) {
+    return new Attempt(new Answer(0, null, attempt, e.getClass().getSimpleName()), false);
+  }
+
+  private Attempt send(HttpRequest request, int attempt) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    JsonNode body = null;
+    Optional<String> type = response.headers().firstValue("Content-Type");
+    if (type.isPresent() && type.get().contains("json") && !response.body().isEmpty()) {
+      try {
+        body = JSON.readTree(response.body());
+      } catch (RuntimeException notJson) {
+        body = null;
+      }
+    }
+    return new Attempt(
+        new Answer(response.statusCode(), body, attempt, ""),
+        response.headers().firstValue("Retry-After").isPresent());
   }
 
   private static Duration backoff(int attempt) {

@@ -1,7 +1,6 @@
 package dev.faultline.drill.report;
 
 import dev.faultline.drill.fault.FaultRunner;
-import dev.faultline.drill.fault.Schedule;
 import dev.faultline.drill.history.Event.Outcome;
 import dev.faultline.drill.history.History;
 import java.util.ArrayList;
@@ -122,11 +121,16 @@ public record Analysis(
               .mapToLong(o -> o.invoke().at() - f.killAt())
               .max()
               .orElse(0);
-      boolean paused = f.action() == Schedule.Action.PAUSE;
+      String how =
+          switch (f.action()) {
+            case KILL -> "";
+            case PAUSE -> "paused";
+            case PARTITION -> "cut off";
+          };
       impacts.add(
           new FaultImpact(
-              paused ? f.target().group() + " (paused)" : f.target().group(),
-              paused ? "paused " + f.instance() : f.instance(),
+              how.isEmpty() ? f.target().group() : f.target().group() + " (" + how + ")",
+              how.isEmpty() ? f.instance() : how + " " + f.instance(),
               f.killAt(),
               f.startAt() - f.killAt(),
               f.healthyAt() - f.startAt(),

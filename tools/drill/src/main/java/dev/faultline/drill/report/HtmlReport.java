@@ -118,7 +118,7 @@ public final class HtmlReport {
 
   private static void faults(StringBuilder h, Analysis a) {
     h.append(
-        "<h2>Faults</h2><table><tr><th>#</th><th>killed or paused</th><th class=num>at</th>"
+        "<h2>Faults</h2><table><tr><th>#</th><th>killed, paused or cut off</th><th class=num>at</th>"
             + "<th class=num>down</th><th class=num>restart</th><th class=num>steady after kill</th>"
             + "<th class=num>errors seen for</th><th class=num>unknown / ops</th></tr>");
     int n = 1;

@@ -225,7 +225,12 @@ final class SvgCharts {
 
   /** A band's label: the instance, shortened; a primary by its shard (names are birth roles). */
   private static String label(FaultRunner.Struck f) {
-    String verb = f.action() == dev.faultline.drill.fault.Schedule.Action.PAUSE ? "paused " : "";
+    String verb =
+        switch (f.action()) {
+          case KILL -> "";
+          case PAUSE -> "paused ";
+          case PARTITION -> "cut off ";
+        };
     if (f.target().group().equals("pg-primary")) {
       return verb + f.target().name().replace("pg-shard-", "pg").replace("-primary", " primary");
     }

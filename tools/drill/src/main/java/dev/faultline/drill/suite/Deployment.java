@@ -32,9 +32,14 @@ public interface Deployment {
     return endpoints().target();
   }
 
-  /** The gateway, the clients' only door. */
+  /** The first gateway. */
   default URI gateway() {
     return endpoints().gateway();
+  }
+
+  /** Every gateway, the clients' only doors: they fail over between them. */
+  default List<URI> gateways() {
+    return endpoints().gateways();
   }
 
   /** Where drills write their history and reports. */

@@ -2,12 +2,29 @@ package dev.faultline.drill.suite;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * What a deployment is known by: its {@code --target} name, its gateway, its Prometheus, and where
- * drills write their history and reports.
+ * What a deployment is known by: its {@code --target} name, its gateways (a client fails over
+ * between them; the first is the contract's), its Prometheus, and where drills write their history
+ * and reports.
  */
-public record Endpoints(String target, URI gateway, URI prometheus, Path drills) {
+public record Endpoints(String target, List<URI> gateways, URI prometheus, Path drills) {
+  public Endpoints {
+    gateways = List.copyOf(gateways);
+    if (gateways.isEmpty()) {
+      throw new IllegalArgumentException("a deployment has at least one gateway");
+    }
+  }
+
+  public Endpoints(String target, URI gateway, URI prometheus, Path drills) {
+    this(target, List.of(gateway), prometheus, drills);
+  }
+
+  /** The first gateway, the contract's. */
+  public URI gateway() {
+    return gateways.getFirst();
+  }
 
   /** An environment variable's trimmed value, or {@code otherwise} when it is unset or blank. */
   static String env(String name, String otherwise) {

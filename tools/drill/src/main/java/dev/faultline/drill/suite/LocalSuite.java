@@ -29,7 +29,7 @@ public record LocalSuite(SuiteHome home, SuitePorts ports) implements Deployment
   public Endpoints endpoints() {
     return new Endpoints(
         "local",
-        ports.gatewayUri(),
+        List.of(ports.gatewayUri(1), ports.gatewayUri(2)),
         URI.create("http://127.0.0.1:" + ports.prometheus()),
         home.drills());
   }

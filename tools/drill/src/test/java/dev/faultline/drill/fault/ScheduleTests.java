@@ -21,7 +21,8 @@ class ScheduleTests {
             "zookeeper");
     assertThat(Schedule.groups(" order-service , zk"))
         .containsExactly("order-service", "zookeeper");
-    assertThatThrownBy(() -> Schedule.groups("services,gateway"))
+    assertThat(Schedule.groups("services,gateway")).contains("gateway", "order-service");
+    assertThatThrownBy(() -> Schedule.groups("services,gateways"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gateway");
     assertThatThrownBy(() -> Schedule.groups(" , ")).isInstanceOf(IllegalArgumentException.class);
@@ -60,7 +61,9 @@ class ScheduleTests {
     assertThat(Schedule.pauses("services,pause")).isTrue();
     assertThat(Schedule.kills("services,pause")).isTrue();
     assertThat(Schedule.kills("pause")).isFalse();
-    assertThat(Schedule.groups("pause")).contains("pg-primary", "zookeeper", "payment-service");
+    assertThat(Schedule.groups("pause"))
+        .contains("pg-primary", "zookeeper", "payment-service")
+        .doesNotContain("gateway");
     assertThat(Schedule.groups("zk,pause")).containsExactly("zookeeper");
 
     Set<String> zk = Schedule.groups("zk");
@@ -81,5 +84,18 @@ class ScheduleTests {
         .containsOnly(Schedule.Action.PAUSE);
     // Kills alone plan as they always did for a seed.
     assertThat(Schedule.plan(zk, 5, 2, true, false)).isEqualTo(Schedule.plan(zk, 5, 2));
+  }
+
+  @Test
+  void aGatewayIsStruckOnlyWhereItsClientsHaveAnotherToGoTo() {
+    Set<String> groups = Schedule.groups("gateway,zk");
+    assertThat(Schedule.forGateways(groups, 2)).containsExactly("gateway", "zookeeper");
+    assertThatThrownBy(() -> Schedule.forGateways(groups, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runs 1 gateway");
+    assertThat(Schedule.forGateways(Schedule.groups("services"), 1)).doesNotContain("gateway");
+    assertThat(Schedule.plan(groups, 3, 2))
+        .extracting(p -> p.target().name())
+        .anyMatch(name -> name.startsWith("gateway-"));
   }
 }
