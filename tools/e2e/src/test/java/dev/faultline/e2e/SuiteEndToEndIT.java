@@ -1,6 +1,7 @@
 package dev.faultline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.faultline.cluster.process.Commands;
 import dev.faultline.cluster.suite.SuiteHome;
@@ -8,6 +9,7 @@ import dev.faultline.cluster.suite.SuitePorts;
 import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Observed;
 import dev.faultline.drill.check.Violation;
+import dev.faultline.drill.fault.LoopbackPartition;
 import dev.faultline.drill.history.Event;
 import dev.faultline.drill.history.History;
 import dev.faultline.drill.history.HistoryLog;
@@ -441,6 +443,44 @@ class SuiteEndToEndIT {
 
   @Test
   @Order(10)
+  void aChaosDrillCuttingOffEveryKindOfProcessPasses() throws Exception {
+    // Partitions need root (iptables, cgroups); so does the CI machine's run.
+    assumeThat(LoopbackPartition.unavailable()).isEmpty();
+    // Each group in turn cut off from every other process for 8-14 s and healed: a primary while
+    // the router promotes its replica (it must not acknowledge writes alone, and rejoins as a
+    // replica), a ZooKeeper peer, a lock service that loses its session, the router, a service
+    // holding leases; the same checks as for kills.
+    Commands.Result drill =
+        suite.run(
+            Duration.ofMinutes(12),
+            "drill",
+            "--duration",
+            "4m",
+            "--faults",
+            "partition",
+            "--seed",
+            "11");
+    JsonNode report = Drills.assertPassedStrikingEveryKind(drill, SUITE_HOME, 11, "local");
+    assertThat(report.get("faults").valueStream())
+        .allMatch(f -> f.get("action").asString().equals("PARTITION"));
+    assertThat(
+            HistoryLog.read(Drills.find(SUITE_HOME, 11, "local").resolve("history.jsonl")).faults())
+        .extracting(Event.Fault::action)
+        .contains("partition", "heal", "steady")
+        .doesNotContain("kill");
+    // Nothing of the partitions is left: no rule in the suite's chain.
+    assertThat(
+            Commands.run(
+                    List.of("iptables", "-w", "-S", "FAULTLINE-" + OFFSET),
+                    REPO,
+                    Map.of(),
+                    Duration.ofSeconds(10))
+                .output())
+        .doesNotContain("DROP");
+  }
+
+  @Test
+  @Order(11)
   void afterLoadOfEveryKindAndKillsEveryDashboardPanelAndRecordingRuleHasData() throws Exception {
     Prometheus prometheus = new Prometheus(URI.create(PROMETHEUS));
     Instant now = Instant.now();
@@ -487,7 +527,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void anOutageOfOrderPlacementPagesAndThePageResolvesOnceItIsOver() throws Exception {
     // The page condition with minutes-long windows (the real 1h/5m ones are promtool's to prove).
     Slo slo = SloFile.of(REPO).slo("place-order-availability");
@@ -555,7 +595,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void downLeavesNoProcessBehind() throws Exception {
     suite.ok(Duration.ofMinutes(3), "down");
     List<Long> alive =

@@ -106,37 +106,9 @@ public final class LoopbackPartition {
     // The rules first: a packet sent between moving one process and the next would be one that
     // a real partition would not have let through.
     for (int port : ports) {
-      run(
-          "iptables",
-          "-w",
-          "-A",
-          chain,
-          "-p",
-          "tcp",
-          "--dport",
-          Integer.toString(port),
-          "-m",
-          "comment",
-          "--comment",
-          instance,
-          "-j",
-          "DROP");
+      drop(instance, "-p", "tcp", "--dport", Integer.toString(port));
     }
-    run(
-        "iptables",
-        "-w",
-        "-A",
-        chain,
-        "-m",
-        "cgroup",
-        "--cgroup",
-        classId,
-        "-m",
-        "comment",
-        "--comment",
-        instance,
-        "-j",
-        "DROP");
+    drop(instance, "-m", "cgroup", "--cgroup", classId);
     for (long pid : members) {
       try {
         Files.writeString(group.resolve("cgroup.procs"), Long.toString(pid));
@@ -173,6 +145,14 @@ public final class LoopbackPartition {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
+  }
+
+  /** Appends a rule dropping what {@code match} matches, named by {@code instance}. */
+  private void drop(String instance, String... match) throws IOException {
+    List<String> rule = new ArrayList<>(List.of("iptables", "-w", "-A", chain));
+    rule.addAll(List.of(match));
+    rule.addAll(List.of("-m", "comment", "--comment", instance, "-j", "DROP"));
+    run(rule.toArray(String[]::new));
   }
 
   /** Lets {@code instance} talk again: its rules go, its processes leave the cgroup. */

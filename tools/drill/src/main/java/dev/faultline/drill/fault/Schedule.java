@@ -183,25 +183,23 @@ public final class Schedule {
                   Duration.ofMillis(3_000 + random.nextInt(4_001))));
         }
         if (pauses) {
-          Target target = instances.get(random.nextInt(instances.size()));
-          plan.add(
-              new Planned(
-                  target,
-                  Action.PAUSE,
-                  Duration.ofMillis(8_000 + random.nextInt(6_001)),
-                  Duration.ofMillis(3_000 + random.nextInt(4_001))));
+          plan.add(suspension(instances, Action.PAUSE, random));
         }
         if (partitions) {
-          Target target = instances.get(random.nextInt(instances.size()));
-          plan.add(
-              new Planned(
-                  target,
-                  Action.PARTITION,
-                  Duration.ofMillis(8_000 + random.nextInt(6_001)),
-                  Duration.ofMillis(3_000 + random.nextInt(4_001))));
+          plan.add(suspension(instances, Action.PARTITION, random));
         }
       }
     }
     return plan;
+  }
+
+  /** A pause or partition of a seeded instance, 8 to 14 s: past every lease TTL and session. */
+  private static Planned suspension(List<Target> instances, Action action, Random random) {
+    Target target = instances.get(random.nextInt(instances.size()));
+    return new Planned(
+        target,
+        action,
+        Duration.ofMillis(8_000 + random.nextInt(6_001)),
+        Duration.ofMillis(3_000 + random.nextInt(4_001)));
   }
 }
