@@ -44,7 +44,11 @@ import tools.jackson.databind.type.LogicalType;
 @AutoConfiguration(
     beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@Import({ServiceSecurityConfiguration.class, ProblemDetailsAdvice.class})
+@Import({
+  ServiceSecurityConfiguration.class,
+  ProblemDetailsAdvice.class,
+  dev.faultline.web.docs.ApiDocumentation.class
+})
 @EnableConfigurationProperties({ServiceCredentials.class, RequestLimits.class})
 public class ServiceWebAutoConfiguration {
 

@@ -66,6 +66,13 @@ public final class TestTokens {
     return MINTER.mint(TokenRequest.admin("admin", Duration.ofMinutes(30)));
   }
 
+  /** A token of the suite's own key that expired a minute ago (it lived 30 minutes). */
+  public static String expired(String customerId) {
+    Clock past = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-31));
+    return new TokenMinter(KEYS.suite(), past)
+        .mint(TokenRequest.customer(customerId, Duration.ofMinutes(30)));
+  }
+
   /** A token signed with another key: well-formed, correctly claimed, and worthless here. */
   public static String forged(String customerId) {
     return new TokenMinter(SigningKeys.generate(), Clock.systemUTC())

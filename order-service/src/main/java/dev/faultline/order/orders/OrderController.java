@@ -5,6 +5,7 @@ import dev.faultline.contract.IsoCurrency;
 import dev.faultline.contract.Money;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.IfMatch;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -90,6 +91,7 @@ class OrderController {
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
       Caller caller) {
+    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .cancel(
             id,
@@ -113,6 +115,7 @@ class OrderController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
       @Valid @RequestBody RefundBody body,
       Caller caller) {
+    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .refund(
             id,

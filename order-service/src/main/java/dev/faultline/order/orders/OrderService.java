@@ -16,6 +16,7 @@ import dev.faultline.order.saga.SagaStore;
 import dev.faultline.ring.Route;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.IfMatch;
 import dev.faultline.web.problem.Rejection;
 import dev.faultline.web.problem.Rejections;
 import java.util.List;
@@ -282,7 +283,7 @@ public class OrderService implements DisposableBean {
               if (!caller.mayActFor(order.customerId())) {
                 throw new Rejections.Forbidden("order " + id + " belongs to another customer");
               }
-              if (ifMatch != null && !ifMatch.equals(order.etag())) {
+              if (!IfMatch.satisfied(ifMatch, order.etag())) {
                 throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
               }
               if (change.apply(db, order)) {

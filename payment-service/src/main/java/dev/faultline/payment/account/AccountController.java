@@ -5,6 +5,7 @@ import dev.faultline.contract.IsoCurrency;
 import dev.faultline.contract.Money;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.IfMatch;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -79,6 +80,7 @@ class AccountController {
       @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
       @Valid @RequestBody DepositBody body,
       Caller caller) {
+    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .deposit(
             id,

@@ -11,6 +11,7 @@ import dev.faultline.ring.KeyHash;
 import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.IfMatch;
 import dev.faultline.web.problem.Rejection;
 import dev.faultline.web.problem.Rejections;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ public class AccountService {
                 request,
                 db -> {
                   Account before = accounts.find(db, id, true).orElseThrow();
-                  if (ifMatch != null && !ifMatch.equals(before.etag())) {
+                  if (!IfMatch.satisfied(ifMatch, before.etag())) {
                     throw new Rejections.StaleRevision("account", id, ifMatch, before.revision());
                   }
                   Account after = accounts.move(db, id, body.amountCents(), token);

@@ -15,6 +15,18 @@ public final class Rejections {
     }
   }
 
+  /** An {@code If-Match} that is no list of entity tags (RFC 9110 §13.1.1). */
+  public static final class InvalidIfMatch extends Rejection {
+    public InvalidIfMatch(String value) {
+      super(
+          400,
+          "invalid-if-match",
+          "Invalid If-Match",
+          "If-Match must be * or a list of quoted entity tags such as \"3\", not "
+              + (value.length() > 80 ? value.substring(0, 80) + "..." : value));
+    }
+  }
+
   /** An {@code If-Match} that names a revision the resource has moved past. */
   public static final class StaleRevision extends Rejection {
     public StaleRevision(String resource, Object id, String ifMatch, long revision) {

@@ -43,7 +43,8 @@ public class ServiceSecurityConfiguration {
                         "/actuator/health",
                         "/actuator/health/**",
                         "/actuator/prometheus",
-                        "/actuator/info")
+                        "/actuator/info",
+                        "/v3/api-docs")
                     .permitAll()
                     .requestMatchers("/error")
                     .permitAll()

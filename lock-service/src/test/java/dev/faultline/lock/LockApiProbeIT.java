@@ -1,0 +1,85 @@
+package dev.faultline.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.testing.ApiProbe;
+import dev.faultline.testing.Http;
+import dev.faultline.testing.ServiceTestProperties;
+import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.WithZooKeeper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Every lock endpoint its OpenAPI document describes, probed with bad input derived from it: each
+ * answer a 4xx problem, and ZooKeeper's lock tree exactly as before.
+ */
+@WithZooKeeper
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class LockApiProbeIT {
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    ServiceTestProperties.zooKeeperAndAuth(registry::add);
+  }
+
+  @Autowired Environment environment;
+  @Autowired CuratorFramework zk;
+
+  @Test
+  void badInputToEveryDescribedEndpointIsA4xxProblemAndChangesNothing() throws Exception {
+    Http http = Http.localServer(environment);
+    String alice = TestTokens.customer("alice");
+    String name = "probe-" + UUID.randomUUID();
+    Map<String, String> path = Map.of("name", name);
+    String lease = "{\"leaseId\":\"" + UUID.randomUUID() + "\"}";
+    List<String> before = tree("/faultline");
+
+    ApiProbe.Report report =
+        ApiProbe.run(
+            http,
+            Map.of(
+                "POST /api/locks/{name}/acquire",
+                    new ApiProbe.Valid(
+                        path, "{\"holder\":\"h\",\"ttlMs\":5000,\"waitMs\":0}", alice),
+                "POST /api/locks/{name}/renew", new ApiProbe.Valid(path, lease, alice),
+                "POST /api/locks/{name}/release", new ApiProbe.Valid(path, lease, alice),
+                "GET /api/locks/{name}", new ApiProbe.Valid(path, null, alice)));
+
+    System.out.println(report.probes() + " bad requests to " + report.operations());
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.probes()).isGreaterThan(80);
+    assertThat(tree("/faultline")).isEqualTo(before);
+  }
+
+  /** Every node under {@code root} with its data version: what a write would change. */
+  private List<String> tree(String root) throws Exception {
+    List<String> nodes = new ArrayList<>();
+    if (zk.checkExists().forPath(root) == null) {
+      return nodes;
+    }
+    walk(root, nodes);
+    return nodes;
+  }
+
+  private void walk(String path, List<String> nodes) throws Exception {
+    var stat = zk.checkExists().forPath(path);
+    if (stat == null) {
+      return;
+    }
+    nodes.add(path + "@" + stat.getVersion() + "/" + stat.getCversion());
+    for (String child : zk.getChildren().forPath(path)) {
+      if (!path.startsWith("/faultline/services")) { // discovery registrations come and go
+        walk(path.equals("/") ? "/" + child : path + "/" + child, nodes);
+      }
+    }
+  }
+}
