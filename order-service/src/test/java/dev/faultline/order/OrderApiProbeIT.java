@@ -7,7 +7,6 @@ import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.testing.ApiProbe;
 import dev.faultline.testing.Http;
-import dev.faultline.testing.Json;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.SharedInfrastructure;
 import dev.faultline.testing.TestTokens;
@@ -55,14 +54,7 @@ class OrderApiProbeIT {
     String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
     String customer = TestTokens.customer(bob);
     String admin = TestTokens.admin();
-    HttpResponse<String> opened =
-        payments.keyed(
-            "/api/accounts",
-            customer,
-            UUID.randomUUID().toString(),
-            Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 5000));
-    assertThat(opened.statusCode()).as(opened.body()).isEqualTo(201);
-    String account = JSON.readTree(opened.body()).get("id").asString();
+    String account = payments.openAccount(bob, "EUR", 5000);
     String order =
         "{\"customerId\":\"%s\",\"accountId\":\"%s\",\"currency\":\"EUR\",\"items\":[{\"sku\":\"sku-1\",\"quantity\":1,\"unitPriceCents\":100}]}"
             .formatted(bob, account);

@@ -48,14 +48,7 @@ class PaymentApiProbeIT {
     String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
     String customer = TestTokens.customer(bob);
     String saga = TestTokens.service("order-service");
-    HttpResponse<String> opened =
-        http.keyed(
-            "/api/accounts",
-            customer,
-            UUID.randomUUID().toString(),
-            Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 5000));
-    assertThat(opened.statusCode()).as(opened.body()).isEqualTo(201);
-    String account = JSON.readTree(opened.body()).get("id").asString();
+    String account = http.openAccount(bob, "EUR", 5000);
     String order = UUID.randomUUID().toString();
     String charge =
         Json.object("orderId", order, "accountId", account, "amountCents", 100, "currency", "EUR");

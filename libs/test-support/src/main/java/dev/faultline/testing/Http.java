@@ -56,6 +56,25 @@ public final class Http {
     return post(path, token, json, java.util.Map.of("Idempotency-Key", key));
   }
 
+  /**
+   * Opens an account for {@code owner} on this payment service (keyed, with the owner's token) and
+   * returns its ID; fails unless it was created.
+   */
+  public String openAccount(String owner, String currency, long balanceCents) {
+    HttpResponse<String> opened =
+        keyed(
+            "/api/accounts",
+            TestTokens.customer(owner),
+            java.util.UUID.randomUUID().toString(),
+            Json.object(
+                "ownerId", owner, "currency", currency, "initialBalanceCents", balanceCents));
+    if (opened.statusCode() != 201) {
+      throw new AssertionError(
+          "opening an account answered " + opened.statusCode() + ": " + opened.body());
+    }
+    return Json.read(opened.body()).get("id").asString();
+  }
+
   public HttpRequest.Builder builder(String path, String token) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
