@@ -140,57 +140,29 @@ public final class ApiProbe {
     expect(op, "forged token", send(op, path, TestTokens.forged("x"), valid.body(), Map.of()), 401);
     expect(
         op, "expired token", send(op, path, TestTokens.expired("x"), valid.body(), Map.of()), 401);
+    // Each parameter in turn takes each of its odd values; the rest of the request stays valid.
     for (JsonNode parameter : op.parameters()) {
       String name = parameter.path("name").asString();
-      switch (parameter.path("in").asString()) {
-        case "path" -> {
-          for (String odd : List.of("%00", "%C3%A9%E2%80%8F", "x".repeat(300), "%20", "..")) {
-            Map<String, String> values = new LinkedHashMap<>(valid.pathValues());
-            values.put(name, odd);
-            expect(
-                op,
-                "path " + name + "=" + odd.substring(0, Math.min(12, odd.length())),
-                send(
-                    op,
-                    path(op, values, false) + query(valid.query()),
-                    valid.token(),
-                    valid.body(),
-                    Map.of()),
-                4);
-          }
+      String in = parameter.path("in").asString();
+      for (String value : oddValues(parameter)) {
+        Map<String, String> pathValues = valid.pathValues();
+        Map<String, String> query = valid.query();
+        Map<String, String> headers = in.equals("path") ? Map.of() : requiredHeaders(op);
+        switch (in) {
+          case "path" -> pathValues = with(pathValues, name, value);
+          case "query" -> query = with(query, name, value);
+          default -> headers = with(headers, name, value);
         }
-        case "header" -> {
-          List<String> odd =
-              name.equalsIgnoreCase("If-Match")
-                  ? List.of("\"unbalanced", "unquoted", "W/1", "\"1\",", "\"a\"b\"", "**")
-                  : List.of("k".repeat(300), " ", "a b", "tab\tbed");
-          for (String value : odd) {
-            Map<String, String> headers = new LinkedHashMap<>(requiredHeaders(op));
-            headers.put(name, value);
-            expect(
+        expect(
+            op,
+            in + " " + name + "=" + value.substring(0, Math.min(12, value.length())),
+            send(
                 op,
-                "header " + name + "=" + value.substring(0, Math.min(12, value.length())),
-                send(op, path, valid.token(), valid.body(), headers),
-                4);
-          }
-        }
-        case "query" -> {
-          for (String value : badQueryValues(resolve(parameter.path("schema")))) {
-            Map<String, String> query = new LinkedHashMap<>(valid.query());
-            query.put(name, value);
-            expect(
-                op,
-                "query " + name + "=" + value.substring(0, Math.min(12, value.length())),
-                send(
-                    op,
-                    path(op, valid.pathValues()) + query(query),
-                    valid.token(),
-                    valid.body(),
-                    requiredHeaders(op)),
-                4);
-          }
-        }
-        default -> {}
+                path(op, pathValues, !in.equals("path")) + query(query),
+                valid.token(),
+                valid.body(),
+                headers),
+            4);
       }
     }
     if (op.body() != null && valid.body() != null) {
@@ -335,6 +307,26 @@ public final class ApiProbe {
       default -> {}
     }
     return bad;
+  }
+
+  /** What a parameter must refuse, by where it goes: odd path values, bad headers and queries. */
+  private List<String> oddValues(JsonNode parameter) {
+    String name = parameter.path("name").asString();
+    return switch (parameter.path("in").asString()) {
+      case "path" -> List.of("%00", "%C3%A9%E2%80%8F", "x".repeat(300), "%20", "..");
+      case "header" ->
+          name.equalsIgnoreCase("If-Match")
+              ? List.of("\"unbalanced", "unquoted", "W/1", "\"1\",", "\"a\"b\"", "**")
+              : List.of("k".repeat(300), " ", "a b", "tab\tbed");
+      case "query" -> badQueryValues(resolve(parameter.path("schema")));
+      default -> List.of();
+    };
+  }
+
+  private static Map<String, String> with(Map<String, String> map, String name, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(map);
+    copy.put(name, value);
+    return copy;
   }
 
   /** A query parameter's values out of its type or bounds. */
