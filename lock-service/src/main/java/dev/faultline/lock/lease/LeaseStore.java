@@ -370,11 +370,37 @@ class LeaseStore {
           var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
           ops.add(
               zk.transactionOp().delete().withVersion(lease.version()).forPath(leasePath(name)));
-          zk.transaction().forOperations(ops);
+          try {
+            zk.transaction().forOperations(ops);
+          } catch (KeeperException.NoNodeException gone) {
+            if (!endedWithNoGrantSince(gone, ops.size())) {
+              throw gone;
+            }
+          }
           // Best effort: an entry left behind is pruned when it would count.
           zk.delete().quietly().forPath(ownerIndex(owner) + "/" + name.value());
           return null;
         });
+  }
+
+  /**
+   * Whether a release whose delete found no lease node still ended this caller's lease: the
+   * incarnation check passed in the same multi-op (no grant since this lease), so the lease this
+   * caller read a moment ago ended and nobody has taken the lock since. That is what a release is
+   * for, and "gone" would be wrong in the case that matters: Curator resends an operation whose
+   * connection was lost (a ZooKeeper peer cut off or restarted mid-request), and when the first
+   * attempt had deleted the lease the resent one finds nothing. A 410 then told the holder its
+   * release found no lease while that very release had ended it; the drill's lock model caught it,
+   * a release answered "gone" while its lease was live and nothing could have ended it. (Had the
+   * reaper ended it, a release that says "released" is still true: nobody else holds the lock.)
+   */
+  private static boolean endedWithNoGrantSince(KeeperException gone, int ops) {
+    List<org.apache.zookeeper.OpResult> results = gone.getResults();
+    return ops == 2
+        && results != null
+        && results.size() == 2
+        && results.get(0) instanceof org.apache.zookeeper.OpResult.ErrorResult check
+        && check.getErr() == KeeperException.Code.OK.intValue();
   }
 
   /** A versioned operation on the caller's lease, as read just before. */

@@ -29,7 +29,17 @@ final class Drills {
   static JsonNode assertPassedStrikingEveryKind(
       Commands.Result drill, Path suiteHome, long seed, String target) throws IOException {
     System.out.println(drill.output());
-    assertThat(drill.output().strip().lines().toList().getLast()).startsWith("drill: PASS");
+    // The checks' lines and the violations under them, in the failure itself: CI shows a failing
+    // assertion's message, and a drill that found a violation must say which.
+    String checks =
+        drill
+            .output()
+            .lines()
+            .filter(line -> line.startsWith("drill:   check ") || line.startsWith("drill:       "))
+            .collect(java.util.stream.Collectors.joining("\n"));
+    assertThat(drill.output().strip().lines().toList().getLast())
+        .as("the drill's checks:%n%s", checks)
+        .startsWith("drill: PASS");
     assertThat(drill.exitCode()).isZero();
     JsonNode report =
         GatewayCalls.JSON.readTree(find(suiteHome, seed, target).resolve("report.json").toFile());
