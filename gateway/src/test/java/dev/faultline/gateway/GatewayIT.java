@@ -32,6 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -253,6 +254,33 @@ class GatewayIT {
           .isEqualTo(200);
     }
     assertThat(payments.hits.get()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(8)
+  void everyServicesDocumentIsGatheredHereWithASwaggerUiForPeople() throws Exception {
+    StubService router = StubService.answering(zk, "shard-router", () -> 200);
+    stubs.add(router);
+    // Public, as on the services: a document is no secret, and the UI fetches it without a token.
+    HttpResponse<String> document = http.get("/api-docs/shard-router", null);
+    assertThat(document.statusCode()).isEqualTo(200);
+    assertThat(router.lastPath.get()).isEqualTo("/v3/api-docs");
+
+    JsonNode config = JSON.readTree(http.get("/v3/api-docs/swagger-config", null).body());
+    List<String> offered = new ArrayList<>();
+    config
+        .get("urls")
+        .forEach(u -> offered.add(u.get("name").asString() + " " + u.get("url").asString()));
+    assertThat(offered)
+        .containsExactlyInAnyOrder(
+            "order-service /api-docs/order-service",
+            "payment-service /api-docs/payment-service",
+            "lock-service /api-docs/lock-service",
+            "shard-router /api-docs/shard-router");
+    HttpResponse<String> ui = http.get("/webjars/swagger-ui/index.html", null);
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(ui.body()).contains("swagger-ui");
+    assertThat(http.get("/swagger-ui.html", null).statusCode()).isIn(200, 302);
   }
 
   /** A loopback port nobody listens on (bound, then closed). */

@@ -21,6 +21,11 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  */
 final class StubService implements AutoCloseable {
   final AtomicInteger hits = new AtomicInteger();
+
+  /** The path of the last request that reached it, as the gateway rewrote it. */
+  final java.util.concurrent.atomic.AtomicReference<String> lastPath =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   private final HttpServer server;
   private final ServiceDiscovery<ZookeeperInstance> discovery;
 
@@ -38,6 +43,7 @@ final class StubService implements AutoCloseable {
         "/",
         exchange -> {
           stub.hits.incrementAndGet();
+          stub.lastPath.set(exchange.getRequestURI().getPath());
           exchange.getRequestBody().readAllBytes();
           byte[] body =
               ("{\"served-by\":\"" + server.getAddress().getPort() + "\"}")

@@ -26,10 +26,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ApiProbe {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String PROBLEM = "application/problem+json";
 
   /** One operation, as its document describes it. */
   public record Operation(
-      String method, String path, List<JsonNode> parameters, @Nullable JsonNode body) {
+      String method,
+      String path,
+      List<JsonNode> parameters,
+      @Nullable JsonNode body,
+      JsonNode responses) {
     public String id() {
       return method.toUpperCase(java.util.Locale.ROOT) + " " + path;
     }
@@ -76,11 +81,17 @@ public final class ApiProbe {
     this.doc = doc;
   }
 
-  /** The service's document: OpenAPI 3.1, served without a token. */
-  public static JsonNode describe(Http http) {
-    HttpResponse<String> response = http.get("/v3/api-docs", null);
+  /** Where a service serves its own document. */
+  public static final String SERVICE_DOCUMENT = "/v3/api-docs";
+
+  /**
+   * The document at {@code path} ({@value #SERVICE_DOCUMENT} on a service, {@code
+   * /api-docs/<service>} on the gateway): OpenAPI 3.1, served without a token.
+   */
+  public static JsonNode describe(Http http, String path) {
+    HttpResponse<String> response = http.get(path, null);
     if (response.statusCode() != 200) {
-      throw new AssertionError("/v3/api-docs answered " + response.statusCode());
+      throw new AssertionError(path + " answered " + response.statusCode());
     }
     JsonNode doc = JSON.readTree(response.body());
     if (!doc.path("openapi").asString().startsWith("3.1")) {
@@ -102,7 +113,8 @@ public final class ApiProbe {
                 method.getKey(),
                 path.getKey(),
                 List.copyOf(parameters),
-                body.isMissingNode() ? null : body.path("schema")));
+                body.isMissingNode() ? null : body.path("schema"),
+                op.path("responses")));
       }
     }
     return operations;
@@ -113,11 +125,25 @@ public final class ApiProbe {
    * valid} (keyed by {@link Operation#id()}); an operation without a valid request is a finding.
    */
   public static Report run(Http http, Map<String, Valid> valid) {
-    JsonNode doc = describe(http);
+    return run(http, SERVICE_DOCUMENT, valid);
+  }
+
+  /**
+   * {@link #run(Http, Map)} with the document at {@code documentPath}: through the gateway, the
+   * service's document as the gateway gathers it, and every probe sent through the gateway.
+   */
+  public static Report run(Http http, String documentPath, Map<String, Valid> valid) {
+    JsonNode doc = describe(http, documentPath);
     ApiProbe probe = new ApiProbe(http, doc);
     List<String> ids = new ArrayList<>();
     for (Operation operation : operations(doc)) {
       ids.add(operation.id());
+      for (String range : List.of("4XX", "5XX")) {
+        if (operation.responses().path(range).path("content").path(PROBLEM).isMissingNode()) {
+          probe.findings.add(
+              new Finding(operation.id(), "no " + range + " problem described", 0, ""));
+        }
+      }
       Valid request = valid.get(operation.id());
       if (request == null) {
         probe.findings.add(new Finding(operation.id(), "no valid request to derive from", 0, ""));
@@ -444,7 +470,7 @@ public final class ApiProbe {
     Optional<String> type = response.headers().firstValue("Content-Type");
     boolean problem =
         type.isPresent()
-            && type.get().startsWith("application/problem+json")
+            && type.get().startsWith(PROBLEM)
             && response.body().contains("urn:faultline:problem:");
     if (!statusOk || !problem) {
       findings.add(new Finding(op.id(), probe, got, response.body()));

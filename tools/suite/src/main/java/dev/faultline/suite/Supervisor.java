@@ -71,7 +71,8 @@ final class Supervisor {
     if (!Files.exists(jar)) {
       throw new IOException(jar + " is missing: run ./mvnw -DskipTests package (bin/suite does)");
     }
-    List<String> command = ServiceJvm.command(java, jar, service.args());
+    List<String> command =
+        ServiceJvm.command(java, JarSnapshot.of(jar, home.root().resolve("jars")), service.args());
     return new LaunchSpec(
         service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
   }
