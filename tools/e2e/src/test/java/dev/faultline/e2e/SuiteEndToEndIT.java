@@ -164,6 +164,26 @@ class SuiteEndToEndIT {
   }
 
   @Test
+  @Order(4)
+  void badInputToEveryServiceThroughTheGatewayIsA4xxProblemAndChangesNothing() throws Exception {
+    // The documents as the gateway gathers them, and the Swagger UI that offers them.
+    JsonNode config = JSON.readTree(gateway.get("/v3/api-docs/swagger-config", null).body());
+    assertThat(config.get("urls")).hasSize(4);
+    assertThat(gateway.get("/webjars/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
+    String owner = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, Integer> probes =
+        new GatewayProbes(
+                GATEWAY,
+                owner,
+                suite.ok(Duration.ofMinutes(1), "token", "--customer", owner).trim(),
+                adminToken)
+            .run();
+    System.out.println("bad requests through the gateway, per service: " + probes);
+    assertThat(probes.values()).allMatch(n -> n >= 15);
+    assertThat(probes.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(400);
+  }
+
+  @Test
   @Order(5)
   void theIdempotencyTableHoldsThroughTheGatewayUnderConcurrentDuplicates() throws Exception {
     String account = gateway.openAccount("alice", customerToken, 10_000);

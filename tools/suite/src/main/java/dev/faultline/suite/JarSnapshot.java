@@ -1,9 +1,11 @@
 package dev.faultline.suite;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32C;
 
 /**
  * The copy of a service's jar that its processes run from, in the suite's home. A JVM reads its jar
@@ -19,14 +21,7 @@ final class JarSnapshot {
   /** The snapshot of {@code jar} under {@code dir}, copied there first if this build has none. */
   static Path of(Path jar, Path dir) throws IOException {
     String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-    Path snapshot =
-        dir.resolve(
-            name
-                + "-"
-                + Files.getLastModifiedTime(jar).toMillis()
-                + "-"
-                + Files.size(jar)
-                + ".jar");
+    Path snapshot = dir.resolve(name + "-" + checksum(jar) + ".jar");
     if (Files.exists(snapshot)) {
       return snapshot;
     }
@@ -41,5 +36,20 @@ final class JarSnapshot {
       Files.deleteIfExists(partial);
     }
     return snapshot;
+  }
+
+  /**
+   * CRC-32C of the content: fast (a service jar in well under a second), and enough to tell builds
+   * apart.
+   */
+  private static String checksum(Path jar) throws IOException {
+    CRC32C crc = new CRC32C();
+    try (InputStream in = Files.newInputStream(jar)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        crc.update(buffer, 0, n);
+      }
+    }
+    return String.format("%08x-%d", crc.getValue(), Files.size(jar));
   }
 }
