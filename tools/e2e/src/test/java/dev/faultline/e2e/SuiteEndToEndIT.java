@@ -169,7 +169,7 @@ class SuiteEndToEndIT {
     // The documents as the gateway gathers them, and the Swagger UI that offers them.
     JsonNode config = JSON.readTree(gateway.get("/v3/api-docs/swagger-config", null).body());
     assertThat(config.get("urls")).hasSize(4);
-    assertThat(gateway.get("/webjars/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
+    assertThat(gateway.get("/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
     String owner = "probe-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, Integer> probes =
         new GatewayProbes(
