@@ -205,6 +205,18 @@ class OrderApiIT {
             "",
             Map.of("Idempotency-Key", UUID.randomUUID().toString(), "If-Match", "\"1\""));
     assertThat(stale.statusCode()).isEqualTo(412);
+    // A malformed If-Match is bad input, refused while the request is bound: its key is not taken,
+    // so the same key then cancels.
+    String key = UUID.randomUUID().toString();
+    HttpResponse<String> malformed =
+        http.post(
+            "/api/orders/" + id + "/cancel",
+            customer(),
+            "",
+            Map.of("Idempotency-Key", key, "If-Match", "\"unbalanced"));
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(ProblemAssert.type(malformed)).isEqualTo("urn:faultline:problem:invalid-if-match");
+    assertThat(status(id)).isEqualTo("CONFIRMED");
     assertThat(
             http.keyed(
                     "/api/orders/" + id + "/cancel",
@@ -214,8 +226,14 @@ class OrderApiIT {
                 .statusCode())
         .isEqualTo(403);
 
+    String etag =
+        http.get("/api/orders/" + id, customer()).headers().firstValue("ETag").orElseThrow();
     HttpResponse<String> cancel =
-        http.keyed("/api/orders/" + id + "/cancel", customer(), UUID.randomUUID().toString(), "");
+        http.post(
+            "/api/orders/" + id + "/cancel",
+            customer(),
+            "",
+            Map.of("Idempotency-Key", key, "If-Match", "W/\"0\", " + etag));
     assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
     assertThat(JSON.readTree(cancel.body()).get("status").asString()).isEqualTo("REFUNDING");
 

@@ -7,6 +7,7 @@ import dev.faultline.web.limits.RequestLimits;
 import dev.faultline.web.outbound.ServiceCredentials;
 import dev.faultline.web.outbound.ServiceIdentity;
 import dev.faultline.web.outbound.ServiceInstances;
+import dev.faultline.web.problem.IfMatch;
 import dev.faultline.web.problem.ProblemDetailsAdvice;
 import dev.faultline.web.problem.ProblemErrorController;
 import dev.faultline.web.problem.ProblemReportValve;
@@ -26,6 +27,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.format.FormatterRegistry;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
@@ -138,6 +140,12 @@ public class ServiceWebAutoConfiguration {
       @Override
       public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
         resolvers.add(new CallerArgumentResolver());
+      }
+
+      /** {@code If-Match} bound as an {@link IfMatch}: malformed, it is refused while binding. */
+      @Override
+      public void addFormatters(FormatterRegistry registry) {
+        registry.addConverter(String.class, IfMatch.class, IfMatch::parse);
       }
     };
   }

@@ -89,9 +89,8 @@ class OrderController {
   ResponseEntity<String> cancel(
       @PathVariable UUID id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
-      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable IfMatch ifMatch,
       Caller caller) {
-    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .cancel(
             id,
@@ -112,10 +111,9 @@ class OrderController {
   ResponseEntity<String> refund(
       @PathVariable UUID id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
-      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable IfMatch ifMatch,
       @Valid @RequestBody RefundBody body,
       Caller caller) {
-    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .refund(
             id,

@@ -188,7 +188,7 @@ public class OrderService implements DisposableBean {
    * voids it if it has not landed. From REJECTED or CANCELLED there is nothing to cancel (409).
    */
   public Outcome cancel(
-      UUID id, IdempotentRequest request, @Nullable String ifMatch, Caller caller) {
+      UUID id, IdempotentRequest request, @Nullable IfMatch ifMatch, Caller caller) {
     return reopenSaga(
         id,
         request,
@@ -221,7 +221,7 @@ public class OrderService implements DisposableBean {
       UUID id,
       IdempotentRequest request,
       long amountCents,
-      @Nullable String ifMatch,
+      @Nullable IfMatch ifMatch,
       Caller caller) {
     return reopenSaga(
         id,
@@ -265,7 +265,7 @@ public class OrderService implements DisposableBean {
   private Outcome reopenSaga(
       UUID id,
       IdempotentRequest request,
-      @Nullable String ifMatch,
+      @Nullable IfMatch ifMatch,
       Caller caller,
       SagaChange change) {
     if (!orders.canExist(id)) {
@@ -283,7 +283,7 @@ public class OrderService implements DisposableBean {
               if (!caller.mayActFor(order.customerId())) {
                 throw new Rejections.Forbidden("order " + id + " belongs to another customer");
               }
-              if (!IfMatch.satisfied(ifMatch, order.etag())) {
+              if (!IfMatch.allows(ifMatch, order.etag())) {
                 throw new Rejections.StaleRevision("order", id, ifMatch, order.revision());
               }
               if (change.apply(db, order)) {

@@ -77,10 +77,9 @@ class AccountController {
   ResponseEntity<String> deposit(
       @PathVariable @Pattern(regexp = Ids.PATTERN) String id,
       @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String key,
-      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+      @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable IfMatch ifMatch,
       @Valid @RequestBody DepositBody body,
       Caller caller) {
-    IfMatch.parse(ifMatch); // a malformed one is bad input: refused before the key is taken
     return service
         .deposit(
             id,

@@ -124,7 +124,11 @@ public class AccountService {
 
   /** Pays money in; {@code ifMatch} (an ETag) makes it conditional on the account's revision. */
   public Outcome deposit(
-      String id, IdempotentRequest request, Deposit body, @Nullable String ifMatch, Caller caller) {
+      String id,
+      IdempotentRequest request,
+      Deposit body,
+      @Nullable IfMatch ifMatch,
+      Caller caller) {
     int shard = shards.shardOf(id);
     Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
     if (replay.isPresent()) {
@@ -146,7 +150,7 @@ public class AccountService {
                 request,
                 db -> {
                   Account before = accounts.find(db, id, true).orElseThrow();
-                  if (!IfMatch.satisfied(ifMatch, before.etag())) {
+                  if (!IfMatch.allows(ifMatch, before.etag())) {
                     throw new Rejections.StaleRevision("account", id, ifMatch, before.revision());
                   }
                   Account after = accounts.move(db, id, body.amountCents(), token);

@@ -1,6 +1,7 @@
 package dev.faultline.web.docs;
 
 import dev.faultline.web.caller.Caller;
+import dev.faultline.web.problem.IfMatch;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -38,6 +39,8 @@ public class ApiDocumentation {
   static {
     // The caller comes from the verified token, not from the request: not a parameter.
     SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+    // If-Match is bound parsed, but on the wire it is a header string.
+    SpringDocUtils.getConfig().replaceWithClass(IfMatch.class, String.class);
   }
 
   private static final String PROBLEM = "application/problem+json";

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * An {@code If-Match} header as RFC 9110 §13.1.1 defines it: {@code *}, or a comma-separated list
  * of entity tags, each {@code "..."} or weak {@code W/"..."}. It matches a current strong tag by
  * strong comparison (a weak tag never matches), {@code *} any current representation. Anything else
- * is malformed and refused as bad input before the request is taken on.
+ * is malformed and refused as bad input before the request is taken on: controllers take the header
+ * as an {@code IfMatch} (parsed by a converter as the arguments are bound, so a malformed one never
+ * reaches the handler, let alone takes an idempotency key).
  */
 public record IfMatch(boolean any, List<String> strongTags) {
   /** The parsed header, or null for none; throws {@link Rejections.InvalidIfMatch}. */
@@ -63,10 +65,15 @@ public record IfMatch(boolean any, List<String> strongTags) {
     return any || strongTags.contains(etag);
   }
 
-  /** True when {@code header} (possibly null: no condition) lets {@code etag} through. */
-  public static boolean satisfied(@Nullable String header, String etag) {
-    IfMatch parsed = parse(header);
-    return parsed == null || parsed.matches(etag);
+  /** True when {@code condition} (null: none) lets a resource tagged {@code etag} through. */
+  public static boolean allows(@Nullable IfMatch condition, String etag) {
+    return condition == null || condition.matches(etag);
+  }
+
+  /** The condition as a header would say it, for messages. */
+  @Override
+  public String toString() {
+    return any ? "*" : String.join(", ", strongTags);
   }
 
   private static boolean etagc(char c) {

@@ -142,8 +142,23 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     return response.body(Problems.of(e));
   }
 
+  /**
+   * A value that does not convert; when the converter said why with a refusal of its own (a
+   * malformed {@code If-Match}), that refusal is the answer.
+   */
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof Rejection refusal) {
+        return rejection(refusal);
+      }
+    }
+    return ResponseEntity.badRequest()
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(typeMismatchProblem(e));
+  }
+
+  private static ProblemDetail typeMismatchProblem(MethodArgumentTypeMismatchException e) {
     return Problems.of(
         HttpStatus.BAD_REQUEST,
         "bad-request",

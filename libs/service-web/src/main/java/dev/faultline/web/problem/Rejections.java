@@ -29,7 +29,7 @@ public final class Rejections {
 
   /** An {@code If-Match} that names a revision the resource has moved past. */
   public static final class StaleRevision extends Rejection {
-    public StaleRevision(String resource, Object id, String ifMatch, long revision) {
+    public StaleRevision(String resource, Object id, Object ifMatch, long revision) {
       super(
           412,
           "precondition-failed",

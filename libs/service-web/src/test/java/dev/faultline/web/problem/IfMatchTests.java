@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class IfMatchTests {
   @Test
   void strongTagsMatchByStrongComparisonAndStarMatchesAny() {
-    assertThat(IfMatch.satisfied(null, "\"3\"")).isTrue();
-    assertThat(IfMatch.satisfied("\"3\"", "\"3\"")).isTrue();
-    assertThat(IfMatch.satisfied("\"2\"", "\"3\"")).isFalse();
-    assertThat(IfMatch.satisfied("\"1\", \"3\"", "\"3\"")).isTrue();
-    assertThat(IfMatch.satisfied("W/\"3\"", "\"3\"")).isFalse(); // weak never matches
-    assertThat(IfMatch.satisfied(" * ", "\"3\"")).isTrue();
+    assertThat(IfMatch.allows(null, "\"3\"")).isTrue();
+    assertThat(IfMatch.allows(IfMatch.parse("\"3\""), "\"3\"")).isTrue();
+    assertThat(IfMatch.allows(IfMatch.parse("\"2\""), "\"3\"")).isFalse();
+    assertThat(IfMatch.allows(IfMatch.parse("\"1\", \"3\""), "\"3\"")).isTrue();
+    assertThat(IfMatch.allows(IfMatch.parse("W/\"3\""), "\"3\"")).isFalse(); // weak never matches
+    assertThat(IfMatch.allows(IfMatch.parse(" * "), "\"3\"")).isTrue();
   }
 
   @Test
