@@ -6,10 +6,10 @@ import dev.faultline.testing.ApiProbe;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.ValidRequests;
 import dev.faultline.testing.WithZooKeeper;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -39,20 +39,10 @@ class LockApiProbeIT {
     Http http = Http.localServer(environment);
     String alice = TestTokens.customer("alice");
     String name = "probe-" + UUID.randomUUID();
-    Map<String, String> path = Map.of("name", name);
-    String lease = "{\"leaseId\":\"" + UUID.randomUUID() + "\"}";
     List<String> before = tree("/faultline");
 
     ApiProbe.Report report =
-        ApiProbe.run(
-            http,
-            Map.of(
-                "POST /api/locks/{name}/acquire",
-                    new ApiProbe.Valid(
-                        path, "{\"holder\":\"h\",\"ttlMs\":5000,\"waitMs\":0}", alice),
-                "POST /api/locks/{name}/renew", new ApiProbe.Valid(path, lease, alice),
-                "POST /api/locks/{name}/release", new ApiProbe.Valid(path, lease, alice),
-                "GET /api/locks/{name}", new ApiProbe.Valid(path, null, alice)));
+        ApiProbe.run(http, ValidRequests.locks(name, UUID.randomUUID().toString(), alice));
 
     System.out.println(report.probes() + " bad requests to " + report.operations());
     assertThat(report.findings()).isEmpty();

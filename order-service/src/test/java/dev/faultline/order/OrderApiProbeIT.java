@@ -10,12 +10,12 @@ import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.SharedInfrastructure;
 import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.ValidRequests;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -74,23 +74,7 @@ class OrderApiProbeIT {
     String balance = payments.get("/api/accounts/" + account, customer).body();
 
     ApiProbe.Report report =
-        ApiProbe.run(
-            http,
-            Map.of(
-                "POST /api/orders",
-                new ApiProbe.Valid(Map.of(), order, customer),
-                "GET /api/orders/{id}",
-                new ApiProbe.Valid(Map.of("id", id), null, customer),
-                "GET /api/orders",
-                new ApiProbe.Valid(Map.of(), Map.of("customerId", bob), null, customer),
-                "POST /api/orders/{id}/cancel",
-                new ApiProbe.Valid(Map.of("id", id), null, customer),
-                "POST /api/orders/{id}/refunds",
-                new ApiProbe.Valid(Map.of("id", id), "{\"amountCents\":10}", customer),
-                "GET /api/sagas",
-                new ApiProbe.Valid(Map.of(), null, admin),
-                "POST /api/sagas/{orderId}/retry",
-                new ApiProbe.Valid(Map.of("orderId", id), null, admin)));
+        ApiProbe.run(http, ValidRequests.orders(bob, order, id, customer, admin));
 
     System.out.println(report.probes() + " bad requests to " + report.operations());
     assertThat(report.findings()).isEmpty();

@@ -9,11 +9,11 @@ import dev.faultline.testing.Http;
 import dev.faultline.testing.Json;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.ValidRequests;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,37 +59,7 @@ class PaymentApiProbeIT {
     List<String> before = tables();
 
     ApiProbe.Report report =
-        ApiProbe.run(
-            http,
-            Map.of(
-                "POST /api/accounts",
-                new ApiProbe.Valid(
-                    Map.of(),
-                    Json.object("ownerId", bob, "currency", "EUR", "initialBalanceCents", 10),
-                    customer),
-                "GET /api/accounts/{id}",
-                new ApiProbe.Valid(Map.of("id", account), null, customer),
-                "GET /api/accounts/{id}/ledger",
-                new ApiProbe.Valid(Map.of("id", account), null, customer),
-                "POST /api/accounts/{id}/deposits",
-                new ApiProbe.Valid(Map.of("id", account), "{\"amountCents\":10}", customer),
-                "POST /api/payments",
-                new ApiProbe.Valid(
-                    Map.of(),
-                    Json.object(
-                        "orderId",
-                        UUID.randomUUID().toString(),
-                        "accountId",
-                        account,
-                        "amountCents",
-                        10,
-                        "currency",
-                        "EUR"),
-                    saga),
-                "GET /api/payments/{id}",
-                new ApiProbe.Valid(Map.of("id", payment), null, customer),
-                "POST /api/payments/{id}/refunds",
-                new ApiProbe.Valid(Map.of("id", payment), "{\"amountCents\":10}", saga)));
+        ApiProbe.run(http, ValidRequests.payments(bob, account, payment, customer, saga));
 
     System.out.println(report.probes() + " bad requests to " + report.operations());
     assertThat(report.findings()).isEmpty();

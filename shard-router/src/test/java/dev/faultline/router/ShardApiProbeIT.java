@@ -7,9 +7,9 @@ import dev.faultline.testing.ApiProbe;
 import dev.faultline.testing.Http;
 import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
+import dev.faultline.testing.ValidRequests;
 import dev.faultline.testing.WithPostgres;
 import dev.faultline.testing.WithZooKeeper;
-import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,14 +43,7 @@ class ShardApiProbeIT {
 
     ApiProbe.Report report =
         ApiProbe.run(
-            Http.localServer(environment),
-            Map.of(
-                "GET /api/shards",
-                new ApiProbe.Valid(Map.of(), null, customer),
-                "GET /api/shards/route",
-                new ApiProbe.Valid(Map.of(), Map.of("key", "customer-42"), null, customer),
-                "POST /api/shards/{id}/failover",
-                new ApiProbe.Valid(Map.of("id", "0"), null, TestTokens.admin())));
+            Http.localServer(environment), ValidRequests.shards(customer, TestTokens.admin()));
 
     System.out.println(report.probes() + " bad requests to " + report.operations());
     assertThat(report.findings()).isEmpty();

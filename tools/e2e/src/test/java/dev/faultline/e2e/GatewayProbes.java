@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.testing.ApiProbe;
 import dev.faultline.testing.Http;
+import dev.faultline.testing.ValidRequests;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,67 +66,16 @@ final class GatewayProbes {
             customer,
             "{\"holder\":\"h\",\"ttlMs\":60000,\"waitMs\":0}");
     assertThat(acquired.statusCode()).as(acquired.body()).isEqualTo(200);
-    String lease =
-        "{\"leaseId\":\""
-            + GatewayCalls.JSON.readTree(acquired.body()).get("leaseId").asString()
-            + "\"}";
+    String leaseId = GatewayCalls.JSON.readTree(acquired.body()).get("leaseId").asString();
     List<String> before = state(account, orderId, payment, lock);
 
-    Map<String, Map<String, ApiProbe.Valid>> valid = new LinkedHashMap<>();
-    valid.put(
-        "order-service",
-        Map.of(
-            "POST /api/orders", new ApiProbe.Valid(Map.of(), order, customer),
-            "GET /api/orders/{id}", new ApiProbe.Valid(Map.of("id", orderId), null, customer),
-            "GET /api/orders",
-                new ApiProbe.Valid(Map.of(), Map.of("customerId", owner), null, customer),
-            "POST /api/orders/{id}/cancel",
-                new ApiProbe.Valid(Map.of("id", orderId), null, customer),
-            "POST /api/orders/{id}/refunds",
-                new ApiProbe.Valid(Map.of("id", orderId), "{\"amountCents\":10}", customer),
-            "GET /api/sagas", new ApiProbe.Valid(Map.of(), null, admin),
-            "POST /api/sagas/{orderId}/retry",
-                new ApiProbe.Valid(Map.of("orderId", orderId), null, admin)));
     // Charges and refunds take order-service's own token, which no gateway passes: at the edge
     // they are probed with the admin's, and refused whatever the body.
-    String charge =
-        "{\"orderId\":\"%s\",\"accountId\":\"%s\",\"amountCents\":10,\"currency\":\"EUR\"}"
-            .formatted(UUID.randomUUID(), account);
-    valid.put(
-        "payment-service",
-        Map.of(
-            "POST /api/accounts",
-                new ApiProbe.Valid(
-                    Map.of(),
-                    "{\"ownerId\":\"%s\",\"currency\":\"EUR\",\"initialBalanceCents\":10}"
-                        .formatted(owner),
-                    customer),
-            "GET /api/accounts/{id}", new ApiProbe.Valid(Map.of("id", account), null, customer),
-            "GET /api/accounts/{id}/ledger",
-                new ApiProbe.Valid(Map.of("id", account), null, customer),
-            "POST /api/accounts/{id}/deposits",
-                new ApiProbe.Valid(Map.of("id", account), "{\"amountCents\":10}", customer),
-            "POST /api/payments", new ApiProbe.Valid(Map.of(), charge, admin),
-            "GET /api/payments/{id}", new ApiProbe.Valid(Map.of("id", payment), null, customer),
-            "POST /api/payments/{id}/refunds",
-                new ApiProbe.Valid(Map.of("id", payment), "{\"amountCents\":10}", admin)));
-    Map<String, String> path = Map.of("name", lock);
-    valid.put(
-        "lock-service",
-        Map.of(
-            "POST /api/locks/{name}/acquire",
-                new ApiProbe.Valid(
-                    path, "{\"holder\":\"h\",\"ttlMs\":5000,\"waitMs\":0}", customer),
-            "POST /api/locks/{name}/renew", new ApiProbe.Valid(path, lease, customer),
-            "POST /api/locks/{name}/release", new ApiProbe.Valid(path, lease, customer),
-            "GET /api/locks/{name}", new ApiProbe.Valid(path, null, customer)));
-    valid.put(
-        "shard-router",
-        Map.of(
-            "GET /api/shards", new ApiProbe.Valid(Map.of(), null, customer),
-            "GET /api/shards/route",
-                new ApiProbe.Valid(Map.of(), Map.of("key", "customer-42"), null, customer),
-            "POST /api/shards/{id}/failover", new ApiProbe.Valid(Map.of("id", "0"), null, admin)));
+    Map<String, Map<String, ApiProbe.Valid>> valid = new LinkedHashMap<>();
+    valid.put("order-service", ValidRequests.orders(owner, order, orderId, customer, admin));
+    valid.put("payment-service", ValidRequests.payments(owner, account, payment, customer, admin));
+    valid.put("lock-service", ValidRequests.locks(lock, leaseId, customer));
+    valid.put("shard-router", ValidRequests.shards(customer, admin));
 
     Map<String, Integer> probes = new LinkedHashMap<>();
     List<ApiProbe.Finding> findings = new ArrayList<>();
