@@ -116,6 +116,27 @@ final class GatewayCalls {
     return current;
   }
 
+  /**
+   * The topology ({@code GET /api/shards}) once {@code done} holds of it, or as it is when {@code
+   * timeout} has passed (an unreadable answer, during a failover, counts as not done).
+   */
+  JsonNode awaitShards(java.util.function.Predicate<JsonNode> done, String token, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      HttpResponse<String> response = get("/api/shards", token);
+      if (response.statusCode() == 200) {
+        JsonNode shards = JSON.readTree(response.body());
+        if (done.test(shards) || System.nanoTime() > deadline) {
+          return shards;
+        }
+      } else if (System.nanoTime() > deadline) {
+        throw new AssertionError("/api/shards answered " + response.statusCode());
+      }
+      Thread.sleep(200);
+    }
+  }
+
   /** Opens an account for {@code owner} with {@code cents}; its ID. */
   String openAccount(String owner, String token, long cents) throws Exception {
     HttpResponse<String> response =
