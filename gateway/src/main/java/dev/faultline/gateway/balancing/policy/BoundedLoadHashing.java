@@ -1,7 +1,6 @@
 package dev.faultline.gateway.balancing.policy;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
+import dev.faultline.ring.KeyHash;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -110,18 +109,8 @@ public final class BoundedLoadHashing implements BalancingPolicy {
     }
   }
 
-  /** FNV-1a over the UTF-8 bytes, then MurmurHash3's finaliser for avalanche. */
+  /** The shard ring's key hash (MurmurHash3 x64, first 64 bits): stable across processes. */
   static long hash(String text) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : text.getBytes(UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return KeyHash.of(text);
   }
 }
