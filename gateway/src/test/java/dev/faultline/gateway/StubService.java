@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -27,6 +30,7 @@ final class StubService implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicReference<>();
 
   private final HttpServer server;
+  private boolean killed;
   private final ServiceDiscovery<ZookeeperInstance> discovery;
 
   private StubService(HttpServer server, ServiceDiscovery<ZookeeperInstance> discovery) {
@@ -37,7 +41,34 @@ final class StubService implements AutoCloseable {
   /** A live instance answering {@code status} with a small JSON body. */
   static StubService answering(CuratorFramework zk, String service, IntSupplier status)
       throws Exception {
+    return start(zk, service, () -> {}, status);
+  }
+
+  /**
+   * A live instance that holds every request until {@code gate} opens, then answers 200: a
+   * saturated instance, as long as the test wants. It serves requests in parallel.
+   */
+  static StubService holding(CuratorFramework zk, String service, CountDownLatch gate)
+      throws Exception {
+    return start(
+        zk,
+        service,
+        () -> {
+          if (!gate.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never opened the gate");
+          }
+        },
+        () -> 200);
+  }
+
+  private interface Hold {
+    void await() throws InterruptedException;
+  }
+
+  private static StubService start(
+      CuratorFramework zk, String service, Hold hold, IntSupplier status) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+    server.setExecutor(Executors.newCachedThreadPool());
     StubService stub = new StubService(server, discovery(zk));
     server.createContext(
         "/",
@@ -45,6 +76,11 @@ final class StubService implements AutoCloseable {
           stub.hits.incrementAndGet();
           stub.lastPath.set(exchange.getRequestURI().getPath());
           exchange.getRequestBody().readAllBytes();
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           byte[] body =
               ("{\"served-by\":\"" + server.getAddress().getPort() + "\"}")
                   .getBytes(StandardCharsets.UTF_8);
@@ -56,6 +92,22 @@ final class StubService implements AutoCloseable {
     server.start();
     stub.register(service, server.getAddress().getPort());
     return stub;
+  }
+
+  /**
+   * The process dies as under SIGKILL: its port refuses connections at once, while its registration
+   * stays until its ZooKeeper session would expire.
+   */
+  void kill() {
+    if (!killed) {
+      killed = true;
+      server.stop(0);
+    }
+  }
+
+  /** The name the gateway gives it in {@code Served-By}. */
+  String name(String service) {
+    return service + "@127.0.0.1:" + port();
   }
 
   int port() {
@@ -96,7 +148,10 @@ final class StubService implements AutoCloseable {
   public void close() throws IOException {
     discovery.close();
     if (server != null) {
-      server.stop(0);
+      kill();
+      if (server.getExecutor() instanceof java.util.concurrent.ExecutorService pool) {
+        pool.shutdownNow();
+      }
     }
   }
 }

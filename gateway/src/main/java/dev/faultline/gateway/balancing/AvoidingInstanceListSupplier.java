@@ -1,5 +1,6 @@
 package dev.faultline.gateway.balancing;
 
+import dev.faultline.gateway.admission.Admission;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,17 +13,20 @@ import reactor.core.publisher.Flux;
 
 /**
  * The instances the load balancer may choose from for one request: discovery's list without the
- * instances this request already tried and without ejected outliers. The policy (round robin) then
- * chooses among them. Never empty while discovery lists anyone: when every instance is excluded,
- * the untried ones are offered even if ejected, and then all, since trying a doubtful instance
- * beats failing without trying.
+ * instances this request already tried and without ejected outliers. The route's policy then
+ * chooses among them ({@link PolicyLoadBalancer}). Never empty while discovery lists anyone: when
+ * every instance is excluded, the untried ones are offered even if ejected, and then all, since
+ * trying a doubtful instance beats failing without trying.
  */
 final class AvoidingInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
   private final Outliers outliers;
+  private final Admission admission;
 
-  AvoidingInstanceListSupplier(ServiceInstanceListSupplier delegate, Outliers outliers) {
+  AvoidingInstanceListSupplier(
+      ServiceInstanceListSupplier delegate, Outliers outliers, Admission admission) {
     super(delegate);
     this.outliers = outliers;
+    this.admission = admission;
   }
 
   @Override
@@ -38,7 +42,9 @@ final class AvoidingInstanceListSupplier extends DelegatingServiceInstanceListSu
         .get(request)
         .map(
             listed -> {
-              outliers.retain(getServiceId(), listed.stream().map(Attempts::id).toList());
+              List<String> ids = listed.stream().map(Attempts::id).toList();
+              outliers.retain(getServiceId(), ids);
+              admission.retain(getServiceId(), ids);
               return candidates(listed, tried, outliers);
             });
   }

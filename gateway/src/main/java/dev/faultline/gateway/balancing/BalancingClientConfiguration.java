@@ -1,28 +1,50 @@
 package dev.faultline.gateway.balancing;
 
+import dev.faultline.gateway.admission.Admission;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
- * Wraps the instance list of every load-balanced route (see {@link LoadBalancerClients}'s default
- * configuration) in {@link AvoidingInstanceListSupplier}: whatever the discovery stack supplies
- * (Spring Cloud Zookeeper's list, cached for the configured TTL) is filtered per request. Not a
- * {@code @Configuration}: it is registered in each route's load-balancer context, not in the
- * gateway's own.
+ * The load balancer of every route's service (see {@link LoadBalancerClients}'s default
+ * configuration): {@link PolicyLoadBalancer} over the discovery stack's instance list (Spring Cloud
+ * Zookeeper's, cached for the configured TTL) wrapped in {@link AvoidingInstanceListSupplier}. Not
+ * a {@code @Configuration}: it is registered in each service's load-balancer context, not in the
+ * gateway's own, whose beans ({@link RoutePolicies}, {@link Admission}, {@link Outliers}) it
+ * shares.
  */
 public class BalancingClientConfiguration {
 
   @Bean
-  static BeanPostProcessor avoidingInstances(ObjectProvider<Outliers> outliers) {
+  ReactorLoadBalancer<ServiceInstance> policyLoadBalancer(
+      Environment environment,
+      LoadBalancerClientFactory clients,
+      RoutePolicies policies,
+      Admission admission) {
+    String service = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
+    return new PolicyLoadBalancer(
+        service,
+        clients.getLazyProvider(service, ServiceInstanceListSupplier.class),
+        policies,
+        admission);
+  }
+
+  @Bean
+  static BeanPostProcessor avoidingInstances(
+      ObjectProvider<Outliers> outliers, ObjectProvider<Admission> admission) {
     return new BeanPostProcessor() {
       @Override
       public Object postProcessAfterInitialization(Object bean, String name) {
         return bean instanceof ServiceInstanceListSupplier supplier
                 && !(bean instanceof AvoidingInstanceListSupplier)
-            ? new AvoidingInstanceListSupplier(supplier, outliers.getObject())
+            ? new AvoidingInstanceListSupplier(
+                supplier, outliers.getObject(), admission.getObject())
             : bean;
       }
     };

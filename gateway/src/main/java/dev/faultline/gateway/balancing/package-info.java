@@ -1,9 +1,10 @@
 /**
- * How the gateway picks an instance beyond the load balancer's own policy: a retry goes to an
- * instance this request has not tried, and an instance that keeps failing at the transport level
- * (refused, reset, timed out) is ejected for a growing interval, before its ZooKeeper session
- * expires and discovery drops it. Every answer names the instance that served it ({@code
- * Served-By}).
+ * How the gateway picks an instance: each route's policy ({@link
+ * dev.faultline.gateway.balancing.policy}) with the request's affinity key, among discovery's
+ * instances less those this request already tried and the ejected outliers (an instance that failed
+ * twice in a row is out for a growing interval, before its ZooKeeper session expires and discovery
+ * drops it), each under its concurrency limit ({@link dev.faultline.gateway.admission}). Every
+ * answer names the instance that served it ({@code Served-By}).
  */
 @NullMarked
 package dev.faultline.gateway.balancing;

@@ -1,5 +1,6 @@
 package dev.faultline.gateway.problem;
 
+import dev.faultline.gateway.admission.OverloadedException;
 import dev.faultline.problem.ProblemTypes;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
@@ -24,6 +25,9 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
   static final String RETRY_AFTER_SECONDS = "2";
 
+  /** An overloaded service: come back soon, a slot frees within a request's time. */
+  static final String OVERLOADED_RETRY_AFTER_SECONDS = "1";
+
   private final GatewayProblems problems;
 
   public ProblemErrorHandler(GatewayProblems problems) {
@@ -34,9 +38,16 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
   public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
     Failure failure = classify(error);
     if (failure.status() == HttpStatus.SERVICE_UNAVAILABLE) {
-      exchange.getResponse().getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+      exchange
+          .getResponse()
+          .getHeaders()
+          .set(
+              "Retry-After",
+              failure.slug().equals("overloaded")
+                  ? OVERLOADED_RETRY_AFTER_SECONDS
+                  : RETRY_AFTER_SECONDS);
     }
-    if (failure.status().is5xxServerError()) {
+    if (failure.status().is5xxServerError() && !failure.slug().equals("overloaded")) {
       log.warn(
           "{} {} failed: {}",
           exchange.getRequest().getMethod(),
@@ -51,6 +62,17 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
 
   static Failure classify(Throwable error) {
     Throwable root = rootCause(error);
+    if (error instanceof OverloadedException overloaded) {
+      // Spillover: refused at once, not logged per request (a flood of them is the point).
+      return new Failure(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "overloaded",
+          "Service overloaded",
+          "Every instance of "
+              + overloaded.service()
+              + " is at its concurrency limit; the request was not sent. Retry after the"
+              + " Retry-After seconds.");
+    }
     if (error instanceof CallNotPermittedException
         || root instanceof CallNotPermittedException
         || error instanceof ServiceUnavailableException) {

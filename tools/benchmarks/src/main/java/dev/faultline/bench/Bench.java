@@ -15,13 +15,19 @@ public final class Bench {
       case "failover" -> dev.faultline.bench.failover.FailoverBench.run(rest);
       case "locks" -> dev.faultline.bench.locks.LockBench.run(rest);
       case "saga" -> dev.faultline.bench.saga.SagaBench.run(rest);
+      case "overload" -> dev.faultline.bench.gateway.OverloadBench.run(rest);
+      case "balance" -> dev.faultline.bench.gateway.BalanceBench.run(rest);
       default -> {
         System.err.println(
             "usage: bin/bench ring [--quick]\n"
                 + "       bin/bench failover [--shard N] [--writers 4] [--seconds 20]"
                 + "   (against a running bin/suite)\n"
                 + "       bin/bench locks [--cycles 2000]   (against a running bin/suite)\n"
-                + "       bin/bench saga [--sagas 400] [--clients 4]   (against a running bin/suite)");
+                + "       bin/bench saga [--sagas 400] [--clients 4]   (against a running bin/suite)\n"
+                + "       bin/bench overload [--seconds 15] [--customers 500]   (against a running"
+                + " bin/suite)\n"
+                + "       bin/bench balance [--requests 200000]   (a simulation, then against a"
+                + " running bin/suite)");
         System.exit(which.equals("help") ? 0 : 2);
       }
     }

@@ -11,11 +11,13 @@ import dev.faultline.drill.history.History;
 import dev.faultline.drill.history.HistoryLog;
 import dev.faultline.drill.load.FencedRegister;
 import dev.faultline.drill.load.Gateway;
+import dev.faultline.drill.load.GatewayCounters;
 import dev.faultline.drill.load.Workload;
 import dev.faultline.drill.observe.SuiteObserver;
 import dev.faultline.drill.report.Analysis;
 import dev.faultline.drill.report.DrillReport;
 import dev.faultline.drill.report.HtmlReport;
+import dev.faultline.drill.report.Traffic;
 import dev.faultline.drill.slo.Prometheus;
 import dev.faultline.drill.slo.SloSection;
 import dev.faultline.drill.suite.ComposeSuite;
@@ -134,6 +136,7 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
               register,
               customer -> suite.token(customer, false));
       workload.openAccounts();
+      GatewayCounters countersBefore = GatewayCounters.read(gateway.bases());
 
       long loadEnd = history.now() + options.duration().toMillis();
       AtomicBoolean stop = new AtomicBoolean();
@@ -170,6 +173,8 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
       say("locks: %s", Checker.lockModel(recorded));
 
       Analysis analysis = Analysis.of(recorded, struck);
+      Traffic traffic =
+          Traffic.of(recorded, GatewayCounters.read(gateway.bases()).since(countersBefore));
       SloSection slo = sloSection(history.startedAt(), loadStoppedMs);
       Map<String, List<String>> checks = DrillReport.byCheck(violations);
       Path html = dir.resolve("report.html");
@@ -186,10 +191,12 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
               checks,
               violations.size(),
               verdict,
-              slo);
+              slo,
+              traffic);
       report.writeJson(dir.resolve("report.json"));
       HtmlReport.write(report, html);
       summary(observed, checks, analysis);
+      say("traffic: %s", traffic.summary());
       out.println(verdict);
       return violations.isEmpty() ? 0 : 1;
     }

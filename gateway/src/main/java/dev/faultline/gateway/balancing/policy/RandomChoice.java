@@ -1,10 +1,11 @@
 package dev.faultline.gateway.balancing.policy;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
-/** One instance at random, blind to load, as round robin is, but with no shared counter. */
+/** One open instance at random, blind to load, as round robin is, but with no shared counter. */
 public final class RandomChoice implements BalancingPolicy {
   private final RandomGenerator random;
 
@@ -13,7 +14,8 @@ public final class RandomChoice implements BalancingPolicy {
   }
 
   @Override
-  public Candidate choose(List<Candidate> candidates, @Nullable String key) {
-    return candidates.get(random.nextInt(candidates.size()));
+  public Optional<Candidate> choose(List<Candidate> candidates, @Nullable String key) {
+    List<Candidate> open = BalancingPolicy.open(candidates);
+    return open.isEmpty() ? Optional.empty() : Optional.of(open.get(random.nextInt(open.size())));
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BalancingPolicyTests {
   private static List<Candidate> idle(String... ids) {
-    return java.util.Arrays.stream(ids).map(id -> new Candidate(id, 0)).toList();
+    return java.util.Arrays.stream(ids).map(id -> Candidate.unlimited(id, 0)).toList();
   }
 
   @Test
@@ -23,7 +23,7 @@ class BalancingPolicyTests {
     List<String> chosen = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       List<Candidate> listed = i % 2 == 0 ? idle("a", "b", "c") : idle("c", "a", "b");
-      chosen.add(policy.choose(listed, null).id());
+      chosen.add(policy.choose(listed, null).orElseThrow().id());
     }
     assertThat(chosen).containsExactly("a", "b", "c", "a", "b", "c");
   }
@@ -31,16 +31,17 @@ class BalancingPolicyTests {
   @Test
   void leastOutstandingNeverPicksTheBusierOfTwo() {
     LeastOutstanding policy = new LeastOutstanding(new SplittableRandom(1));
-    List<Candidate> two = List.of(new Candidate("busy", 9), new Candidate("idle", 1));
+    List<Candidate> two = List.of(Candidate.unlimited("busy", 9), Candidate.unlimited("idle", 1));
     for (int i = 0; i < 200; i++) {
-      assertThat(policy.choose(two, null).id()).isEqualTo("idle");
+      assertThat(policy.choose(two, null).orElseThrow().id()).isEqualTo("idle");
     }
     // Of three, the busiest is never one of the two drawn and chosen: it loses every pairing.
     List<Candidate> three =
-        List.of(new Candidate("a", 5), new Candidate("b", 0), new Candidate("c", 2));
+        List.of(
+            Candidate.unlimited("a", 5), Candidate.unlimited("b", 0), Candidate.unlimited("c", 2));
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 3_000; i++) {
-      counts.merge(policy.choose(three, null).id(), 1, Integer::sum);
+      counts.merge(policy.choose(three, null).orElseThrow().id(), 1, Integer::sum);
     }
     assertThat(counts).doesNotContainKey("a");
     assertThat(counts.get("b")).isGreaterThan(counts.get("c")); // b wins 2 of 3 pairings, c 1
@@ -51,7 +52,7 @@ class BalancingPolicyTests {
     RandomChoice policy = new RandomChoice(new SplittableRandom(2));
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 3_000; i++) {
-      counts.merge(policy.choose(idle("a", "b", "c"), null).id(), 1, Integer::sum);
+      counts.merge(policy.choose(idle("a", "b", "c"), null).orElseThrow().id(), 1, Integer::sum);
     }
     assertThat(counts.values()).allMatch(n -> n > 800 && n < 1_200);
   }
@@ -62,9 +63,9 @@ class BalancingPolicyTests {
     List<Candidate> instances = idle("order-service-1", "order-service-2", "order-service-3");
     for (int k = 0; k < 50; k++) {
       String key = "customer-" + k;
-      String first = policy.choose(instances, key).id();
+      String first = policy.choose(instances, key).orElseThrow().id();
       for (int i = 0; i < 5; i++) {
-        assertThat(policy.choose(instances, key).id()).isEqualTo(first);
+        assertThat(policy.choose(instances, key).orElseThrow().id()).isEqualTo(first);
       }
     }
   }
@@ -89,9 +90,10 @@ class BalancingPolicyTests {
           continue;
         }
         List<Candidate> candidates = new ArrayList<>();
-        load.forEach((id, n) -> candidates.add(new Candidate(id, n)));
+        load.forEach((id, n) -> candidates.add(Candidate.unlimited(id, n)));
         int bound = BoundedLoadHashing.bound(epsilon, inFlight.size(), load.size());
-        String chosen = policy.choose(candidates, "customer-" + zipf.next(random)).id();
+        String chosen =
+            policy.choose(candidates, "customer-" + zipf.next(random)).orElseThrow().id();
         load.merge(chosen, 1, Integer::sum);
         inFlight.add(chosen);
         assertThat(load.get(chosen)).as("ε %s", epsilon).isLessThanOrEqualTo(bound);
@@ -108,8 +110,8 @@ class BalancingPolicyTests {
     int onB = 0;
     for (int k = 0; k < 3_000; k++) {
       String key = "lock-" + k;
-      String before = policy.choose(three, key).id();
-      String after = policy.choose(two, key).id();
+      String before = policy.choose(three, key).orElseThrow().id();
+      String after = policy.choose(two, key).orElseThrow().id();
       if (before.equals("b")) {
         onB++;
         assertThat(after).isIn("a", "c");
@@ -125,8 +127,8 @@ class BalancingPolicyTests {
   @Test
   void aRequestWithoutAKeyGoesToTheKeylessPolicy() {
     BoundedLoadHashing policy = new BoundedLoadHashing(0.25, 100, new RoundRobin());
-    assertThat(policy.choose(idle("a", "b"), null).id()).isEqualTo("a");
-    assertThat(policy.choose(idle("a", "b"), null).id()).isEqualTo("b");
+    assertThat(policy.choose(idle("a", "b"), null).orElseThrow().id()).isEqualTo("a");
+    assertThat(policy.choose(idle("a", "b"), null).orElseThrow().id()).isEqualTo("b");
   }
 
   @Test
@@ -141,6 +143,68 @@ class BalancingPolicyTests {
         .hasMessageContaining("unknown balancing policy");
     assertThatThrownBy(() -> new BoundedLoadHashing(0, 100, new RoundRobin()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void noPolicySendsToAFullInstanceAndEachAnswersEmptyWhenAllAreFull() {
+    List<Candidate> oneFull =
+        List.of(new Candidate("a", 4, 4), new Candidate("b", 9, 16), new Candidate("c", 2, 2));
+    List<Candidate> allFull = List.of(new Candidate("a", 4, 4), new Candidate("b", 16, 16));
+    for (String name : BalancingPolicy.NAMES) {
+      BalancingPolicy policy = BalancingPolicy.named(name, 0.25);
+      for (int i = 0; i < 200; i++) {
+        String key = i % 2 == 0 ? null : "customer-" + i;
+        assertThat(policy.choose(oneFull, key))
+            .as(name)
+            .get()
+            .extracting(Candidate::id)
+            .isEqualTo("b");
+        assertThat(policy.choose(allFull, key)).as(name).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aKeyWhoseHomeIsFullGoesToTheNextInstanceOnTheRingAndComesBackWhenThereIsRoom() {
+    BoundedLoadHashing policy = bounded(0.25);
+    List<Candidate> idle = idle("a", "b", "c");
+    for (int k = 0; k < 300; k++) {
+      String key = "customer-" + k;
+      String home = policy.home(idle, key).orElseThrow().id();
+      assertThat(policy.choose(idle, key).orElseThrow().id()).isEqualTo(home);
+      List<Candidate> homeFull =
+          idle.stream()
+              .map(
+                  c ->
+                      c.id().equals(home) ? new Candidate(home, 8, 8) : new Candidate(c.id(), 0, 8))
+              .toList();
+      String spilled = policy.choose(homeFull, key).orElseThrow().id();
+      assertThat(spilled).isNotEqualTo(home);
+      // Where it spills is the ring's choice, the same every time: the next instance clockwise.
+      assertThat(policy.choose(homeFull, key).orElseThrow().id()).isEqualTo(spilled);
+      assertThat(policy.choose(idle, key).orElseThrow().id()).isEqualTo(home);
+    }
+  }
+
+  @Test
+  void roundRobinPassesAFullInstancesTurnToTheNext() {
+    RoundRobin policy = new RoundRobin();
+    List<Candidate> bFull =
+        List.of(new Candidate("a", 0, 2), new Candidate("b", 2, 2), new Candidate("c", 0, 2));
+    List<String> chosen = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      chosen.add(policy.choose(bFull, null).orElseThrow().id());
+    }
+    assertThat(chosen).containsExactly("a", "c", "c", "a", "c", "c");
+  }
+
+  @Test
+  void aCandidateNeedsALimitOfAtLeastOne() {
+    assertThatThrownBy(() -> new Candidate("a", 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
+    assertThat(new Candidate("a", 1, 1).open()).isFalse();
+    assertThat(new Candidate("a", 0, 1).open()).isTrue();
   }
 
   private static BoundedLoadHashing bounded(double epsilon) {

@@ -70,9 +70,15 @@ public final class Gateway {
 
   /**
    * What came back: the status (0 when no answer came: refused, reset, timed out), the body as JSON
-   * when it was JSON, and how many attempts it took.
+   * when it was JSON, how many attempts it took, and the instance that served the last one (the
+   * gateway's {@code Served-By}, empty when none did).
    */
-  public record Answer(int status, @Nullable JsonNode body, int attempts, String error) {
+  public record Answer(
+      int status, @Nullable JsonNode body, int attempts, String error, String servedBy) {
+    public Answer(int status, @Nullable JsonNode body, int attempts, String error) {
+      this(status, body, attempts, error, "");
+    }
+
     public boolean answered() {
       return status > 0;
     }
@@ -221,7 +227,12 @@ public final class Gateway {
       }
     }
     return new Attempt(
-        new Answer(response.statusCode(), body, attempt, ""),
+        new Answer(
+            response.statusCode(),
+            body,
+            attempt,
+            "",
+            response.headers().firstValue("Served-By").orElse("")),
         response.headers().firstValue("Retry-After").isPresent());
   }
 

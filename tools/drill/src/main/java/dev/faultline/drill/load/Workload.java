@@ -318,6 +318,9 @@ public final class Workload {
       Map<String, String> result = new LinkedHashMap<>();
       result.put("http", Integer.toString(answer.status()));
       result.put("attempts", Integer.toString(answer.attempts()));
+      if (!answer.servedBy().isEmpty()) {
+        result.put("servedBy", answer.servedBy());
+      }
       if (answer.ok()) {
         result.putAll(fields);
       } else {

@@ -31,7 +31,8 @@ public record DrillReport(
     Map<String, List<String>> checks,
     int violations,
     String verdict,
-    @Nullable SloSection slo) {
+    @Nullable SloSection slo,
+    @Nullable Traffic traffic) {
 
   /** Every check by name, in order, with its violations (an empty list: it passed). */
   public static Map<String, List<String>> byCheck(List<Violation> violations) {

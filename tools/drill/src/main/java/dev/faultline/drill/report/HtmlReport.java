@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code report.html}: one self-contained page (inline CSS and SVG, no scripts, nothing fetched)
@@ -34,6 +35,7 @@ public final class HtmlReport {
     faults(h, a);
     recovery(h, a);
     operations(h, a);
+    traffic(h, r.traffic());
     h.append(
         "<p class=sub style=margin-top:18px>Files beside this page: <code>history.jsonl</code>"
             + " (every operation's invoke and ok / fail / unknown, every fault) and"
@@ -190,6 +192,63 @@ public final class HtmlReport {
                         a.latencyByKind().get(k).p99Ms(),
                         a.latencyByKind().get(k).maxMs())));
     h.append("</table>");
+  }
+
+  /**
+   * Which instance served each service's answers (the gateway's {@code Served-By}), with each one's
+   * share, and what the gateways refused themselves, by cause, over the drill.
+   */
+  private static void traffic(StringBuilder h, @Nullable Traffic traffic) {
+    if (traffic == null) {
+      return;
+    }
+    h.append(
+        "<h2>Traffic at the gateways</h2><table><tr><th>service</th><th>served by</th>"
+            + "<th class=num>answers</th><th class=num>share</th></tr>");
+    traffic
+        .servedBy()
+        .forEach(
+            (service, instances) -> {
+              long total = instances.values().stream().mapToLong(Long::longValue).sum();
+              instances.forEach(
+                  (instance, n) ->
+                      h.append(
+                          String.format(
+                              Locale.ROOT,
+                              "<tr><td>%s</td><td><code>%s</code></td><td class=num>%d</td>"
+                                  + "<td class=num>%.1f%%</td></tr>",
+                              Html.esc(service),
+                              Html.esc(instance),
+                              n,
+                              100.0 * n / total)));
+            });
+    h.append("</table>");
+    h.append(
+        "<table style=margin-top:10px><tr><th>the gateways refused or retried</th>"
+            + "<th class=num>count</th></tr>");
+    traffic
+        .gatewayCounts()
+        .forEach(
+            (cause, n) ->
+                h.append("<tr><td><code>")
+                    .append(Html.esc(cause))
+                    .append("</code></td><td class=num>")
+                    .append(n)
+                    .append("</td></tr>"));
+    traffic
+        .refusedAnswers()
+        .forEach(
+            (reason, n) ->
+                h.append("<tr><td>answers a client got: <code>")
+                    .append(Html.esc(reason))
+                    .append("</code></td><td class=num>")
+                    .append(n)
+                    .append("</td></tr>"));
+    h.append(
+        "</table><p class=sub>Refusals by cause and retries are the gateways' own counters"
+            + " (<code>gateway_rejections_total</code>, <code>gateway_retries_total</code>) over"
+            + " the drill; a refusal the client retried and got answered later shows here but"
+            + " not as a failed operation.</p>");
   }
 
   private static void card(StringBuilder h, String value, String label) {

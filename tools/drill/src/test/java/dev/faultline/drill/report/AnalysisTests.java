@@ -118,7 +118,11 @@ class AnalysisTests {
             checks,
             2,
             verdict,
-            slo);
+            slo,
+            new Traffic(
+                Map.of("order-service", Map.of("order-service-1", 40L, "order-service-2", 38L)),
+                Map.of("overloaded", 3L),
+                Map.of("concurrency-limit", 3L, "rate-limit", 0L, "retries", 7L)));
     String html = HtmlReport.render(report);
     report.writeJson(dir.resolve("report.json"));
     assertThat(DrillReport.readJson(dir.resolve("report.json"))).isEqualTo(report);
@@ -136,6 +140,9 @@ class AnalysisTests {
     // The SLO section: the burn per SLO, a chart of the one that burned, the alert and when.
     assertThat(html)
         .contains("place-order-availability", "8.0x", "no events", "SLOBurnRatePage", "still");
+    // The gateway's part: who served what, and what the gateways refused by cause.
+    assertThat(html)
+        .contains("Traffic at the gateways", "order-service-2", "51.3%", "concurrency-limit");
     // Every chart is well-formed SVG (a browser draws nothing of a broken one).
     var svgs = html.split("<svg ");
     assertThat(svgs).hasSize(4);
