@@ -2,7 +2,9 @@ package dev.faultline.gateway;
 
 import dev.faultline.gateway.admission.Admission;
 import dev.faultline.gateway.admission.AdmissionProperties;
+import dev.faultline.gateway.admission.EarlyShedding;
 import dev.faultline.gateway.admission.Rejections;
+import dev.faultline.gateway.admission.ServicePaths;
 import dev.faultline.gateway.admission.SlotsFilter;
 import dev.faultline.gateway.balancing.BalancingClientConfiguration;
 import dev.faultline.gateway.balancing.BalancingProperties;
@@ -158,10 +160,18 @@ class GatewayConfiguration {
     return new BodyLimitFilter(limit, problems);
   }
 
-  /** Netty's own refusals (414, 431, an unparsable request) get problem bodies. */
+  /**
+   * Netty's own refusals (414, 431, an unparsable request) get problem bodies, and while a service
+   * is saturated its requests are shed right after decoding ({@link EarlyShedding}).
+   */
   @Bean
-  NettyServerCustomizer decodingFailureProblems() {
-    DecodingFailureProblems handler = new DecodingFailureProblems();
+  NettyServerCustomizer nettyHandlers(
+      GatewayProperties gateway,
+      Admission admission,
+      Rejections rejections,
+      OperationMetricsFilter operations) {
+    DecodingFailureProblems problems = new DecodingFailureProblems();
+    ServicePaths paths = ServicePaths.of(gateway);
     return server ->
         server.doOnChannelInit(
             (observer, channel, remote) -> {
@@ -169,7 +179,11 @@ class GatewayConfiguration {
                 channel
                     .pipeline()
                     .addAfter(
-                        NettyPipeline.HttpCodec, "faultline.decodingFailureProblems", handler);
+                        NettyPipeline.HttpCodec, "faultline.decodingFailureProblems", problems)
+                    .addAfter(
+                        NettyPipeline.HttpCodec,
+                        "faultline.earlyShedding",
+                        new EarlyShedding(paths, admission, rejections, operations));
               }
             });
   }

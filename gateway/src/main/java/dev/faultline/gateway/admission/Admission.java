@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -75,20 +76,21 @@ public final class Admission {
     ServiceState state = state(service);
     Waiter waiter;
     synchronized (state) {
-      Optional<Slot> slot = state.tryTake(listed, policy, key);
-      if (slot.isPresent()) {
-        slots.hold(slot.get());
-        return Mono.just(slot.get());
+      try {
+        Optional<Slot> slot = state.tryTake(listed, policy, key);
+        if (slot.isPresent()) {
+          slots.hold(slot.get());
+          return Mono.just(slot.get());
+        }
+        if (state.queueFull()) {
+          rejections.count(service, RejectionCause.CONCURRENCY_LIMIT);
+          return Mono.error(new OverloadedException(service, RejectionCause.CONCURRENCY_LIMIT));
+        }
+        waiter = new Waiter(listed.stream().map(Instance::id).collect(Collectors.toSet()), slots);
+        state.waiters.add(waiter);
+      } finally {
+        state.updateSaturated();
       }
-      if (state.waiters.size() >= queue.maxQueued() || queue.maxWait().isZero()) {
-        rejections.count(service, RejectionCause.CONCURRENCY_LIMIT);
-        return Mono.error(new OverloadedException(service, RejectionCause.CONCURRENCY_LIMIT));
-      }
-      waiter =
-          new Waiter(
-              listed.stream().map(Instance::id).collect(java.util.stream.Collectors.toSet()),
-              slots);
-      state.waiters.add(waiter);
     }
     return Mono.<Slot>create(
             sink -> {
@@ -110,8 +112,18 @@ public final class Admission {
     if (state != null) {
       synchronized (state) {
         state.instances.keySet().retainAll(listedIds);
+        state.updateSaturated();
       }
     }
+  }
+
+  /**
+   * A request for {@code service} arriving now would be refused: every instance it knows is at its
+   * limit and the queue is full. Read without a lock, on every request, by {@link EarlyShedding}.
+   */
+  public boolean saturated(String service) {
+    ServiceState state = services.get(service);
+    return state != null && state.saturated;
   }
 
   /**
@@ -193,6 +205,7 @@ public final class Admission {
     private final Map<String, InstanceLoad> instances = new HashMap<>();
     private final Map<String, InstanceLoad> byName = new ConcurrentHashMap<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private volatile boolean saturated; // written under this state's lock
 
     ServiceState(String service) {
       this.service = service;
@@ -209,6 +222,25 @@ public final class Admission {
 
     private synchronized int queued() {
       return waiters.size();
+    }
+
+    /** Under the lock: no room left to wait in. */
+    boolean queueFull() {
+      return queue.maxWait().isZero() || waiters.size() >= queue.maxQueued();
+    }
+
+    /** Under the lock, after every change: whether a newcomer would be refused. */
+    void updateSaturated() {
+      boolean full = !instances.isEmpty() && queueFull();
+      if (full) {
+        for (InstanceLoad load : instances.values()) {
+          if (load.inFlight < load.limit.current()) {
+            full = false;
+            break;
+          }
+        }
+      }
+      saturated = full;
     }
 
     /** Under the lock: the policy's choice among the open instances, its slot taken. */
@@ -280,6 +312,7 @@ public final class Admission {
         if (handed == null) {
           load.inFlight--;
         }
+        updateSaturated();
       }
       if (next != null) {
         next.grant(handed);
@@ -290,6 +323,7 @@ public final class Admission {
     void leave(Waiter waiter) {
       synchronized (this) {
         waiters.remove(waiter);
+        updateSaturated();
       }
     }
   }

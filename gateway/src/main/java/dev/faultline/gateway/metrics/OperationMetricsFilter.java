@@ -76,6 +76,15 @@ public final class OperationMetricsFilter implements WebFilter, Ordered {
     return chain.filter(exchange);
   }
 
+  /**
+   * A request the gateway refused before any filter ran (shed at the door): counted like every
+   * other answer, in no time.
+   */
+  public void recordRefused(String method, String path, int status) {
+    timers.get(Operation.of(method, path))[outcomeIndex(HttpStatusCode.valueOf(status))].record(
+        Duration.ZERO);
+  }
+
   /** The status series of the answer; no status set by the time it commits is a 200. */
   static String outcome(HttpStatusCode status) {
     return OUTCOMES[outcomeIndex(status)];
