@@ -89,7 +89,7 @@ public final class Admission {
         waiter = new Waiter(listed.stream().map(Instance::id).collect(Collectors.toSet()), slots);
         state.waiters.add(waiter);
       } finally {
-        state.updateSaturated();
+        state.updateCapacity();
       }
     }
     return Mono.<Slot>create(
@@ -112,18 +112,53 @@ public final class Admission {
     if (state != null) {
       synchronized (state) {
         state.instances.keySet().retainAll(listedIds);
-        state.updateSaturated();
+        state.updateCapacity();
       }
     }
   }
 
   /**
-   * A request for {@code service} arriving now would be refused: every instance it knows is at its
-   * limit and the queue is full. Read without a lock, on every request, by {@link EarlyShedding}.
+   * The door ({@link EarlyShedding}): lets a request for {@code service} on towards the balancer
+   * while fewer are on their way or in flight there than the service can hold (every instance's
+   * limit, plus the queue), and counts it until {@link #leave}; false when it is full, and the
+   * request should be refused at once. A service not seen yet is always let in.
    */
-  public boolean saturated(String service) {
+  public boolean enter(String service) {
     ServiceState state = services.get(service);
-    return state != null && state.saturated;
+    if (state == null) {
+      return true;
+    }
+    while (true) {
+      int now = state.atDoor.get();
+      if (now >= state.capacity) {
+        return false;
+      }
+      if (state.atDoor.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Counts a request let in without asking (one behind another on its connection). */
+  public void enterAnyway(String service) {
+    ServiceState state = services.get(service);
+    if (state != null) {
+      state.atDoor.incrementAndGet();
+    }
+  }
+
+  /** A request let in by {@link #enter} or {@link #enterAnyway} has been answered or dropped. */
+  public void leave(String service) {
+    ServiceState state = services.get(service);
+    if (state != null) {
+      state.atDoor.updateAndGet(n -> Math.max(0, n - 1));
+    }
+  }
+
+  /** What the door lets through at most: every instance's limit plus the queue. */
+  public int capacity(String service) {
+    ServiceState state = services.get(service);
+    return state == null ? Integer.MAX_VALUE : state.capacity;
   }
 
   /**
@@ -205,7 +240,11 @@ public final class Admission {
     private final Map<String, InstanceLoad> instances = new HashMap<>();
     private final Map<String, InstanceLoad> byName = new ConcurrentHashMap<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private volatile boolean saturated; // written under this state's lock
+    // Requests let in at the door and not answered yet, and how many may be (written under this
+    // state's lock, read without it at the door).
+    private final java.util.concurrent.atomic.AtomicInteger atDoor =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int capacity = Integer.MAX_VALUE;
 
     ServiceState(String service) {
       this.service = service;
@@ -229,18 +268,17 @@ public final class Admission {
       return queue.maxWait().isZero() || waiters.size() >= queue.maxQueued();
     }
 
-    /** Under the lock, after every change: whether a newcomer would be refused. */
-    void updateSaturated() {
-      boolean full = !instances.isEmpty() && queueFull();
-      if (full) {
-        for (InstanceLoad load : instances.values()) {
-          if (load.inFlight < load.limit.current()) {
-            full = false;
-            break;
-          }
-        }
+    /** Under the lock, after every change: what the door may let through. */
+    void updateCapacity() {
+      if (instances.isEmpty()) {
+        capacity = Integer.MAX_VALUE;
+        return;
       }
-      saturated = full;
+      long sum = queue.maxWait().isZero() ? 0 : queue.maxQueued();
+      for (InstanceLoad load : instances.values()) {
+        sum += load.limit.current();
+      }
+      capacity = (int) Math.min(Integer.MAX_VALUE, sum);
     }
 
     /** Under the lock: the policy's choice among the open instances, its slot taken. */
@@ -312,7 +350,7 @@ public final class Admission {
         if (handed == null) {
           load.inFlight--;
         }
-        updateSaturated();
+        updateCapacity();
       }
       if (next != null) {
         next.grant(handed);
@@ -323,7 +361,7 @@ public final class Admission {
     void leave(Waiter waiter) {
       synchronized (this) {
         waiters.remove(waiter);
-        updateSaturated();
+        updateCapacity();
       }
     }
   }

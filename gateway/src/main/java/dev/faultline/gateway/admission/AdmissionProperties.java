@@ -43,7 +43,7 @@ public record AdmissionProperties(
   /**
    * At most {@code maxQueued} requests per service wait for a slot, each at most {@code maxWait}.
    */
-  public record Queue(@DefaultValue("16") int maxQueued, @DefaultValue("20ms") Duration maxWait) {}
+  public record Queue(@DefaultValue("4") int maxQueued, @DefaultValue("20ms") Duration maxWait) {}
 
   public QueuePolicy queuePolicy() {
     return unsafeSurgeQueue

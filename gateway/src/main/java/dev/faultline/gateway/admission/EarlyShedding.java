@@ -42,7 +42,9 @@ public final class EarlyShedding extends ChannelDuplexHandler {
   private final Admission admission;
   private final Rejections rejections;
   private final OperationMetricsFilter operations;
-  private int awaitingAnswers; // requests passed on whose final answer has not been written
+  // The service of each request passed on whose final answer has not been written, oldest first
+  // ("" for a path of no service): touched on the connection's event loop only.
+  private final java.util.ArrayDeque<String> awaiting = new java.util.ArrayDeque<>();
   private boolean dropping; // the body of a shed request is still arriving
 
   public EarlyShedding(
@@ -67,20 +69,56 @@ public final class EarlyShedding extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request) {
-      if (awaitingAnswers == 0 && shed(ctx, request)) {
+      String service = serviceOf(request);
+      if (service.isEmpty()) {
+        awaiting.add(service);
+      } else if (!awaiting.isEmpty()
+          || !request.decoderResult().isSuccess()
+          || HttpUtil.is100ContinueExpected(request)) {
+        admission.enterAnyway(service); // behind another, or not ours to refuse: let in, counted
+        awaiting.add(service);
+      } else if (admission.enter(service)) {
+        awaiting.add(service);
+      } else {
+        shed(ctx, request, service);
         return;
       }
-      awaitingAnswers++;
     }
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof LastHttpContent && !informational(msg) && awaitingAnswers > 0) {
-      awaitingAnswers--; // a final answer is complete
+    if (msg instanceof LastHttpContent && !informational(msg) && !awaiting.isEmpty()) {
+      leave(awaiting.poll()); // a final answer is complete
     }
     ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Requests whose answers will never be written (the client left, the connection broke).
+    while (!awaiting.isEmpty()) {
+      leave(awaiting.poll());
+    }
+    super.channelInactive(ctx);
+  }
+
+  private void leave(String service) {
+    if (!service.isEmpty()) {
+      admission.leave(service);
+    }
+  }
+
+  private String serviceOf(HttpRequest request) {
+    String service = paths.serviceOf(pathOf(request));
+    return service == null ? "" : service;
+  }
+
+  private static String pathOf(HttpRequest request) {
+    String uri = request.uri();
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
   }
 
   private static boolean informational(Object msg) {
@@ -89,22 +127,13 @@ public final class EarlyShedding extends ChannelDuplexHandler {
             == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
   }
 
-  private boolean shed(ChannelHandlerContext ctx, HttpRequest request) {
-    if (!request.decoderResult().isSuccess() || HttpUtil.is100ContinueExpected(request)) {
-      return false;
-    }
-    String uri = request.uri();
-    int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
-    String service = paths.serviceOf(path);
-    if (service == null || !admission.saturated(service)) {
-      return false;
-    }
+  private void shed(ChannelHandlerContext ctx, HttpRequest request, String service) {
+    String path = pathOf(request);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     dropping = !(request instanceof LastHttpContent);
     String method = request.method().name();
     ReferenceCountUtil.release(request);
-    rejections.count(service, RejectionCause.CONCURRENCY_LIMIT);
+    rejections.countShedAtTheDoor(service);
     operations.recordRefused(method, path, 503);
     String traceId = traceId(request.headers().get("traceparent"));
     byte[] body = problem(service, path, traceId).getBytes(StandardCharsets.UTF_8);
@@ -128,7 +157,6 @@ public final class EarlyShedding extends ChannelDuplexHandler {
         readNext(ctx);
       }
     }
-    return true;
   }
 
   /**

@@ -17,6 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
 public final class Rejections {
   private final MeterRegistry meters;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> atTheDoor = new ConcurrentHashMap<>();
 
   public Rejections(MeterRegistry meters) {
     this.meters = meters;
@@ -26,6 +27,28 @@ public final class Rejections {
     for (RejectionCause cause : RejectionCause.values()) {
       counter(service, cause);
     }
+    shedAtTheDoor(service);
+  }
+
+  /**
+   * A concurrency-limit refusal made right after decoding ({@link EarlyShedding}): counted among
+   * the rejections, and in {@code gateway_shed_at_door_total{service}}, which tells how many of
+   * them cost next to nothing.
+   */
+  public void countShedAtTheDoor(String service) {
+    count(service, RejectionCause.CONCURRENCY_LIMIT);
+    shedAtTheDoor(service).increment();
+  }
+
+  private Counter shedAtTheDoor(String service) {
+    return atTheDoor.computeIfAbsent(
+        service,
+        s ->
+            Counter.builder("gateway.shed.at.door")
+                .description(
+                    "Concurrency-limit refusals made right after decoding, before any filter ran")
+                .tag("service", s)
+                .register(meters));
   }
 
   public void count(String service, RejectionCause cause) {

@@ -16,15 +16,26 @@ public final class Slots {
 
   private final Queue<Slot> held = new ConcurrentLinkedQueue<>();
   private volatile @Nullable Slot latest;
+  private boolean closed; // guarded by this
 
   /** The exchange's slots, made on first use. */
   public static Slots of(Map<String, Object> attributes) {
     return (Slots) attributes.computeIfAbsent(ATTRIBUTE, a -> new Slots());
   }
 
+  /**
+   * Holds {@code slot} for the exchange, or gives it straight back if the exchange has ended: a
+   * waiter's slot can be granted just as its wait times out and its request is answered.
+   */
   void hold(Slot slot) {
-    held.add(slot);
-    latest = slot;
+    synchronized (this) {
+      if (!closed) {
+        held.add(slot);
+        latest = slot;
+        return;
+      }
+    }
+    slot.abandon();
   }
 
   /** The slot granted last: the current attempt's. */
@@ -32,8 +43,11 @@ public final class Slots {
     return latest;
   }
 
-  /** Gives back every slot still held, without a latency sample. */
+  /** The exchange ended: gives back every slot still held, without a latency sample. */
   public void releaseAll() {
+    synchronized (this) {
+      closed = true;
+    }
     for (Slot slot; (slot = held.poll()) != null; ) {
       slot.abandon();
     }

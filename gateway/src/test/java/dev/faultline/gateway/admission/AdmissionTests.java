@@ -83,6 +83,41 @@ class AdmissionTests {
     assertThat(admission.inFlight("svc", "svc-1") + admission.inFlight("svc", "svc-2")).isZero();
   }
 
+  /**
+   * A slot granted to a waiter whose request has already been answered (its wait timed out as the
+   * slot came back) is given back at once: otherwise it would be counted in flight forever, and
+   * enough of them would make the service look full for good.
+   */
+  @Test
+  void aSlotGrantedToARequestThatAlreadyEndedIsGivenBack() {
+    Admission admission = admission(1, new QueuePolicy(4, Duration.ofSeconds(5)));
+    Slot a = admit(admission, new Slots()).block();
+    Slot b = admit(admission, new Slots()).block();
+    Slots ended = new Slots();
+    admit(admission, ended).subscribe(); // waits
+    ended.releaseAll(); // its exchange ends (answered) before the grant arrives
+
+    a.release(false); // handed to that waiter, whose exchange gives it straight back
+    b.release(false);
+    assertThat(admission.inFlight("svc", "svc-1") + admission.inFlight("svc", "svc-2")).isZero();
+    assertThat(admission.enter("svc")).isTrue(); // the door lets in again
+  }
+
+  @Test
+  void theDoorLetsInWhatTheInstancesAndTheQueueCanHoldAndNoMore() {
+    Admission admission = admission(3, new QueuePolicy(2, Duration.ofMillis(20)));
+    assertThat(admission.enter("svc")).isTrue(); // a service not met yet: always let in
+    admission.leave("svc");
+    admit(admission, new Slots()).block().release(false); // meets both instances
+    assertThat(admission.capacity("svc")).isEqualTo(3 + 3 + 2);
+    for (int i = 0; i < 8; i++) {
+      assertThat(admission.enter("svc")).isTrue();
+    }
+    assertThat(admission.enter("svc")).isFalse();
+    admission.leave("svc");
+    assertThat(admission.enter("svc")).isTrue();
+  }
+
   @Test
   void aFullQueueRefusesAtOnce() {
     Admission admission = admission(1, new QueuePolicy(1, Duration.ofSeconds(5)));

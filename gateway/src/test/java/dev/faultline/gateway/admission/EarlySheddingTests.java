@@ -41,40 +41,48 @@ class EarlySheddingTests {
           System::nanoTime,
           meters,
           rejections);
-  private EmbeddedChannel channel;
+  private ServicePaths paths;
 
   @BeforeEach
-  void connect() {
+  void routes() {
     RouteDefinition orders = new RouteDefinition();
     orders.setId("orders");
     orders.setUri(URI.create("lb://order-service"));
     orders.setPredicates(List.of(new PredicateDefinition("Path=/api/orders,/api/orders/**")));
     GatewayProperties gateway = new GatewayProperties();
     gateway.setRoutes(List.of(orders));
-    channel =
-        new EmbeddedChannel(
-            new EarlyShedding(
-                ServicePaths.of(gateway),
-                admission,
-                rejections,
-                new OperationMetricsFilter(meters)));
+    paths = ServicePaths.of(gateway);
+    // The balancer has met the service's one instance (limit 1, no queue): the door holds 1.
+    admission
+        .admit("order-service", ONE, BalancingPolicy.named("round-robin", 0.25), null, new Slots())
+        .block()
+        .release(false);
   }
 
-  private Slot fill() {
-    return admission
-        .admit("order-service", ONE, BalancingPolicy.named("round-robin", 0.25), null, new Slots())
-        .block();
+  private EmbeddedChannel connection() {
+    return new EmbeddedChannel(
+        new EarlyShedding(paths, admission, rejections, new OperationMetricsFilter(meters)));
   }
 
   private static HttpRequest get(String uri) {
     return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
   }
 
-  @Test
-  void aRequestForASaturatedServiceIsAnswered503RightAwayAndTheConnectionKept() {
-    fill();
-    channel.writeInbound(get("/api/orders/o-1?x=1"));
+  private static void answer(EmbeddedChannel connection) {
+    connection.writeOutbound(
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+    connection.outboundMessages().clear();
+  }
 
+  @Test
+  void aRequestForAFullServiceIsAnswered503RightAwayAndTheConnectionKept() {
+    EmbeddedChannel first = connection();
+    first.writeInbound(get("/api/orders/o-1")); // let in: the service is full now
+    assertThat((Object) first.readInbound()).isNotNull();
+    assertThat(admission.capacity("order-service")).isEqualTo(1);
+
+    EmbeddedChannel channel = connection();
+    channel.writeInbound(get("/api/orders/o-1?x=1"));
     assertThat((Object) channel.readInbound()).isNull(); // nothing of the gateway saw it
     FullHttpResponse answer = channel.readOutbound();
     assertThat(answer.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
@@ -91,6 +99,7 @@ class EarlySheddingTests {
     assertThat(channel.isOpen()).isTrue();
     assertThat(meters.get("gateway.rejections").tag("cause", "concurrency-limit").counter().count())
         .isEqualTo(1);
+    assertThat(meters.get("gateway.shed.at.door").counter().count()).isEqualTo(1);
     assertThat(
             meters
                 .get("gateway.operations")
@@ -102,44 +111,67 @@ class EarlySheddingTests {
   }
 
   @Test
-  void whileThereIsRoomOrThePathIsNoServicesTheRequestGoesOn() {
-    channel.writeInbound(get("/api/orders/o-1"));
-    assertThat((Object) channel.readInbound()).isNotNull();
-    channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    channel.readOutbound();
+  void whenAnAnswerIsWrittenTheDoorLetsTheNextRequestIn() {
+    EmbeddedChannel first = connection();
+    first.writeInbound(get("/api/orders/o-1"));
+    EmbeddedChannel second = connection();
+    second.writeInbound(get("/api/orders/o-2"));
+    assertThat((Object) second.readInbound()).isNull();
+    second.outboundMessages().clear();
 
-    fill();
+    answer(first);
+    second.writeInbound(get("/api/orders/o-2"));
+    assertThat((Object) second.readInbound()).isNotNull();
+  }
+
+  @Test
+  void aPathOfNoServiceAlwaysGoesOn() {
+    connection().writeInbound(get("/api/orders/o-1")); // full
+    EmbeddedChannel channel = connection();
     channel.writeInbound(get("/actuator/health"));
     assertThat((Object) channel.readInbound()).isNotNull();
   }
 
   @Test
-  void aRequestBehindOneStillAwaitingItsAnswerIsNotShedSoAnswersStayInOrder() {
-    channel.writeInbound(get("/api/orders/o-1")); // passed on, not yet answered
+  void aRequestBehindOneStillAwaitingItsAnswerIsLetInSoAnswersStayInOrder() {
+    EmbeddedChannel channel = connection();
+    channel.writeInbound(get("/api/orders/o-1")); // let in, not yet answered: full
     assertThat((Object) channel.readInbound()).isNotNull();
-    fill();
     channel.writeInbound(get("/api/orders/o-2")); // pipelined behind it: must not jump ahead
     assertThat((Object) channel.readInbound()).isNotNull();
     assertThat((Object) channel.readOutbound()).isNull();
+    EmbeddedChannel other = connection();
+    other.writeInbound(get("/api/orders/o-3"));
+    assertThat((Object) other.readInbound()).isNull(); // two counted at the door now
+    other.outboundMessages().clear();
 
-    // A 100 Continue is not the final answer; the two real answers are.
+    // A 100 Continue is not a final answer; the two real answers are.
     channel.writeOutbound(
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-    channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    channel.writeInbound(get("/api/orders/o-3"));
-    assertThat((Object) channel.readInbound()).isNotNull();
-    channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    channel.outboundMessages().clear();
+    answer(channel);
+    other.writeInbound(get("/api/orders/o-3"));
+    assertThat((Object) other.readInbound()).isNull(); // still one ahead
+    other.outboundMessages().clear();
+    answer(channel);
+    other.writeInbound(get("/api/orders/o-3"));
+    assertThat((Object) other.readInbound()).isNotNull();
+  }
 
-    channel.writeInbound(get("/api/orders/o-4"));
-    assertThat((Object) channel.readInbound()).isNull(); // nothing pending now: shed
-    assertThat(((FullHttpResponse) channel.readOutbound()).status().code()).isEqualTo(503);
+  @Test
+  void aConnectionThatClosesWithRequestsUnansweredGivesTheirPlacesBack() {
+    EmbeddedChannel first = connection();
+    first.writeInbound(get("/api/orders/o-1"));
+    first.close();
+    EmbeddedChannel second = connection();
+    second.writeInbound(get("/api/orders/o-2"));
+    assertThat((Object) second.readInbound()).isNotNull();
   }
 
   @Test
   void aShedRequestsBodyIsReadAndDroppedAndTheNextRequestIsReadAsUsual() {
-    Slot slot = fill();
+    EmbeddedChannel first = connection();
+    first.writeInbound(get("/api/orders/o-1"));
+    EmbeddedChannel channel = connection();
     HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/orders");
     post.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 6);
     channel.writeInbound(post);
@@ -150,7 +182,7 @@ class EarlySheddingTests {
     assertThat((Object) channel.readInbound()).isNull();
     assertThat(((FullHttpResponse) channel.readOutbound()).status().code()).isEqualTo(503);
 
-    slot.release(false);
+    answer(first);
     channel.writeInbound(get("/api/orders/o-1"));
     assertThat((Object) channel.readInbound()).isNotNull();
   }
@@ -161,6 +193,8 @@ class EarlySheddingTests {
    */
   @Test
   void afterSheddingWithReadsOnDemandTheNextRequestIsAskedFor() {
+    connection().writeInbound(get("/api/orders/o-1"));
+    EmbeddedChannel channel = connection();
     java.util.concurrent.atomic.AtomicInteger reads =
         new java.util.concurrent.atomic.AtomicInteger();
     channel.config().setAutoRead(false);
@@ -174,7 +208,6 @@ class EarlySheddingTests {
                 ctx.read();
               }
             });
-    fill();
     int before = reads.get();
     channel.writeInbound(
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/orders/o"));
@@ -185,11 +218,13 @@ class EarlySheddingTests {
 
   @Test
   void aClientThatAskedToCloseGetsItsAnswerAndTheConnectionClosed() {
-    fill();
+    connection().writeInbound(get("/api/orders/o-1"));
+    EmbeddedChannel channel = connection();
     HttpRequest request = get("/api/orders/o-1");
     request.headers().set(HttpHeaderNames.CONNECTION, "close");
     channel.writeInbound(request);
     FullHttpResponse answer = channel.readOutbound();
+    assertThat(answer.status().code()).isEqualTo(503);
     assertThat(answer.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
     channel.runPendingTasks();
     assertThat(channel.isOpen()).isFalse();

@@ -78,6 +78,35 @@ final class BenchGateway implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Records a JFR profile of the gateway (execution samples, allocation, GC) into {@code file}
+   * until {@link #stopProfile} (the bench's {@code --profile DIR}).
+   */
+  void startProfile(Path file) throws IOException, InterruptedException {
+    jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file);
+  }
+
+  void stopProfile() throws IOException, InterruptedException {
+    jcmd("JFR.stop", "name=bench");
+  }
+
+  private void jcmd(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(process.pid()));
+    command.addAll(List.of(args));
+    Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(jcmd.getInputStream().readAllBytes());
+    if (jcmd.waitFor() != 0) {
+      throw new IOException("jcmd " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+
+  /** CPU the gateway process has used so far. */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
   /** One metric's samples from this gateway's {@code /actuator/prometheus}, summed. */
   double metric(String name, String labelFilter) throws IOException, InterruptedException {
     String text =

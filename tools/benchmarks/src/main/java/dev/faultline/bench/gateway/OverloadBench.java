@@ -2,8 +2,6 @@ package dev.faultline.bench.gateway;
 
 import dev.faultline.bench.Bench;
 import dev.faultline.bench.RunningSuite;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +40,8 @@ public final class OverloadBench {
     int customers = Math.clamp(Bench.intArg(args, "--customers", 500), 1, 5_000);
     Duration bound = Duration.ofMillis(Bench.intArg(args, "--bound-ms", 500));
     Duration timeout = Duration.ofMillis(Bench.intArg(args, "--timeout-ms", 2_000));
+    double[] loads = loads(args);
+    java.nio.file.Path profiles = profileDir(args);
     RunningSuite suite = RunningSuite.fromEnvironment();
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < customers; i++) {
@@ -66,40 +66,59 @@ public final class OverloadBench {
                 "bench-gateway-surge-queue",
                 port + 1,
                 List.of("--faultline.gateway.admission.unsafe-surge-queue=true"))) {
-      Load load = new Load(404, timeout, bound);
+      Load load = new Load(404, timeout, bound); // closed when the bench's JVM exits
       Map<String, BenchGateway> configs = new LinkedHashMap<>();
       configs.put("spillover", spill);
       configs.put("surge queue", queue);
-      for (BenchGateway g : configs.values()) {
-        load.closed(reads(g.uri(), tokens), 8, Duration.ofSeconds(10)); // warm up: JIT, pools
+      // Warm up both (JIT, connection pools, the limits finding their level) with an open load.
+      for (int round = 0; round < 2; round++) {
+        for (BenchGateway g : configs.values()) {
+          load.open(g.uri(), reads(tokens), 300, Duration.ofSeconds(10));
+        }
       }
+      // Capacity: what the suite answers with clients enough to keep it busy, through the queue
+      // (nothing refused, the instances at their limits).
       double capacity = 0;
-      for (int clients : new int[] {4, 8, 16}) {
-        Load.Tally t = load.closed(reads(spill.uri(), tokens), clients, Duration.ofSeconds(8));
-        capacity =
-            Math.max(
-                capacity, (t.count(Load.Outcome.GOOD) + t.count(Load.Outcome.LATE)) / t.seconds());
+      for (int clients : new int[] {32, 64}) {
+        Load.Tally t = load.closed(queue.uri(), reads(tokens), clients, Duration.ofSeconds(10));
+        double answered = (t.count(Load.Outcome.GOOD) + t.count(Load.Outcome.LATE)) / t.seconds();
+        capacity = Math.max(capacity, answered);
         System.out.printf(
             Locale.ROOT,
-            "overload: capacity probe, %d closed-loop clients: %.0f answers/s, p50 %.1f ms, p99 %.1f ms%n",
+            "overload: capacity probe, %d closed-loop clients: %.0f answers/s, p50 %.1f ms, p99"
+                + " %.1f ms%n",
             clients,
-            (t.count(Load.Outcome.GOOD) + t.count(Load.Outcome.LATE)) / t.seconds(),
+            answered,
             t.admittedMillis(50),
             t.admittedMillis(99));
       }
       System.out.printf(Locale.ROOT, "overload: capacity %.0f reads/s%n", capacity);
 
       List<Row> rows = new ArrayList<>();
-      for (double factor : LOADS) {
+      for (double factor : loads) {
         for (var config : configs.entrySet()) {
           double rate = factor * capacity;
+          if (profiles != null) {
+            config
+                .getValue()
+                .startProfile(
+                    profiles.resolve(config.getKey().replace(' ', '-') + "-" + factor + "x.jfr"));
+          }
+          long cpuBefore = cpuNanos();
+          long gatewayBefore = config.getValue().cpuNanos();
           Load.Tally t =
-              load.open(reads(config.getValue().uri(), tokens), rate, Duration.ofSeconds(seconds));
+              load.open(config.getValue().uri(), reads(tokens), rate, Duration.ofSeconds(seconds));
+          if (profiles != null) {
+            config.getValue().stopProfile();
+          }
+          double generatorCores = (cpuNanos() - cpuBefore) / 1e9 / t.seconds();
+          double gatewayCores = (config.getValue().cpuNanos() - gatewayBefore) / 1e9 / t.seconds();
           rows.add(new Row(factor, config.getKey(), rate, t));
           System.out.printf(
               Locale.ROOT,
               "overload: %.1fx %-11s offered %5.0f/s goodput %5.0f/s shed %4.1f%% admitted p99 %6.1f ms"
-                  + " timeouts %d, max in flight %d%n",
+                  + " timeouts %d, max in flight %d; cores used: load generator %.2f, gateway %.2f;"
+                  + " limits now %.0f and %.0f%n",
               factor,
               config.getKey(),
               rate,
@@ -107,30 +126,65 @@ public final class OverloadBench {
               100.0 * t.count(Load.Outcome.SHED) / Math.max(1, t.total()),
               t.admittedMillis(99),
               t.count(Load.Outcome.TIMEOUT),
-              t.maxInFlight());
+              t.maxInFlight(),
+              generatorCores,
+              gatewayCores,
+              config.getValue().metric("gateway_upstream_limit", "upstream=\"order-service-1\""),
+              config.getValue().metric("gateway_upstream_limit", "upstream=\"order-service-2\""));
           Thread.sleep(3_000); // let queues drain and limits settle
         }
       }
       table(rows, capacity, bound);
-      verdict(rows);
+      verdict(rows, loads);
       System.out.printf(
           Locale.ROOT,
-          "overload: the spillover gateway refused %.0f requests (concurrency-limit %.0f,"
-              + " queue-timeout %.0f); the surge-queue gateway %.0f%n",
+          "overload: the spillover gateway refused %.0f requests (concurrency-limit %.0f, of which"
+              + " %.0f at the door; queue-timeout %.0f); the surge-queue gateway %.0f%n",
           spill.metric("gateway_rejections_total", "service=\"order-service\""),
           spill.metric("gateway_rejections_total", "cause=\"concurrency-limit\""),
+          spill.metric("gateway_shed_at_door_total", "service=\"order-service\""),
           spill.metric("gateway_rejections_total", "cause=\"queue-timeout\""),
           queue.metric("gateway_rejections_total", "service=\"order-service\""));
     }
   }
 
-  private static Supplier<HttpRequest.Builder> reads(URI gateway, List<String> tokens) {
+  /** {@code --loads 0.5,4}: the offered loads, in multiples of capacity (default 0.5 to 4). */
+  private static double[] loads(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--loads")) {
+        return java.util.Arrays.stream(args[i + 1].split(","))
+            .mapToDouble(Double::parseDouble)
+            .filter(f -> f > 0 && f <= 8)
+            .toArray();
+      }
+    }
+    return LOADS;
+  }
+
+  /** {@code --profile DIR}: a JFR recording of the gateway during each step, into DIR. */
+  private static java.nio.file.@org.jspecify.annotations.Nullable Path profileDir(String[] args)
+      throws java.io.IOException {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--profile")) {
+        java.nio.file.Path dir = java.nio.file.Path.of(args[i + 1]).toAbsolutePath();
+        java.nio.file.Files.createDirectories(dir);
+        return dir;
+      }
+    }
+    return null;
+  }
+
+  /** CPU this process (the load generator) has used. */
+  private static long cpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  private static Supplier<Load.Call> reads(List<String> tokens) {
     return () -> {
       ThreadLocalRandom random = ThreadLocalRandom.current();
-      return HttpRequest.newBuilder(
-              gateway.resolve(
-                  "/api/orders/" + MISSING_ORDERS[random.nextInt(MISSING_ORDERS.length)]))
-          .header("Authorization", "Bearer " + tokens.get(random.nextInt(tokens.size())));
+      return new Load.Call(
+          "/api/orders/" + MISSING_ORDERS[random.nextInt(MISSING_ORDERS.length)],
+          tokens.get(random.nextInt(tokens.size())));
     };
   }
 
@@ -162,19 +216,23 @@ public final class OverloadBench {
     System.out.printf(Locale.ROOT, "%ncapacity (closed loop): %.0f reads/s%n", capacity);
   }
 
-  private static void verdict(List<Row> rows) {
+  private static void verdict(List<Row> rows, double[] loads) {
     double peak = peak(rows, "spillover");
-    Row low = find(rows, "spillover", LOADS[0]);
-    Row high = find(rows, "spillover", LOADS[LOADS.length - 1]);
-    Row queued = find(rows, "surge queue", LOADS[LOADS.length - 1]);
+    Row low = find(rows, "spillover", loads[0]);
+    Row high = find(rows, "spillover", loads[loads.length - 1]);
+    Row queued = find(rows, "surge queue", loads[loads.length - 1]);
     double goodput = high.tally().rate(Load.Outcome.GOOD) / peak;
     double p99 = high.tally().admittedMillis(99) / low.tally().admittedMillis(99);
     System.out.printf(
         Locale.ROOT,
-        "overload: spillover at 4×: goodput %.2f of its peak (goal ≥ 0.90), admitted p99 %.2f× its"
-            + " value at 0.5× (goal ≤ 2); surge queue at 4×: goodput %.2f of the spillover peak%n",
+        "overload: spillover at %.1f×: goodput %.2f of its peak (goal ≥ 0.90), admitted p99 %.2f×"
+            + " its value at %.1f× (goal ≤ 2); surge queue at %.1f×: goodput %.2f of the spillover"
+            + " peak%n",
+        high.load(),
         goodput,
         p99,
+        low.load(),
+        high.load(),
         queued.tally().rate(Load.Outcome.GOOD) / peak);
   }
 
