@@ -102,6 +102,15 @@ final class BenchGateway implements AutoCloseable {
     }
   }
 
+  /** Until nothing waits in the gateway's queue and nothing is in flight from it (or timeout). */
+  void awaitIdle(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline
+        && metric("gateway_admission_queued", "") + metric("gateway_upstream_in_flight", "") > 0) {
+      Thread.sleep(200);
+    }
+  }
+
   /** CPU the gateway process has used so far. */
   long cpuNanos() {
     return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);

@@ -95,6 +95,9 @@ final class Load implements AutoCloseable {
   private final Duration bound;
 
   Load(int goodStatus, Duration timeout, Duration bound) {
+    // A request the client gave up on may still fail afterwards (its connection, closed by the
+    // give-up, reports it): that error has been counted already, as a timeout.
+    reactor.core.publisher.Hooks.onErrorDropped(error -> {});
     this.client =
         HttpClient.create(connections)
             .runOn(loops)

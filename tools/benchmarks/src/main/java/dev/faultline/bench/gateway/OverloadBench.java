@@ -131,7 +131,12 @@ public final class OverloadBench {
               gatewayCores,
               config.getValue().metric("gateway_upstream_limit", "upstream=\"order-service-1\""),
               config.getValue().metric("gateway_upstream_limit", "upstream=\"order-service-2\""));
-          Thread.sleep(3_000); // let queues drain and limits settle
+          // The surge queue leaves work behind (requests its services still run for clients who
+          // left): the next step starts once every gateway is idle, so it meets none of it.
+          for (BenchGateway g : configs.values()) {
+            g.awaitIdle(Duration.ofSeconds(60));
+          }
+          Thread.sleep(2_000);
         }
       }
       table(rows, capacity, bound);
