@@ -2,6 +2,8 @@ package dev.faultline.gateway.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.gateway.admission.OverloadedException;
+import dev.faultline.gateway.admission.RejectionCause;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.ConnectException;
@@ -30,6 +32,16 @@ class ProblemErrorHandlerTests {
             ProblemErrorHandler.classify(new RuntimeException(new ConnectException("refused")))
                 .status())
         .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+  }
+
+  @Test
+  void aSpillIsA503OverloadedNamingTheServiceNotAFailure() {
+    var failure =
+        ProblemErrorHandler.classify(
+            new OverloadedException("order-service", RejectionCause.CONCURRENCY_LIMIT));
+    assertThat(failure.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(failure.slug()).isEqualTo("overloaded");
+    assertThat(failure.detail()).contains("order-service", "not sent");
   }
 
   @Test
