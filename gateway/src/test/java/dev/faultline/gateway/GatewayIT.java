@@ -12,6 +12,7 @@ import dev.faultline.testing.WithZooKeeper;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -21,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
@@ -54,19 +55,14 @@ class GatewayIT {
   @Autowired Environment environment;
   @Autowired CuratorFramework zk;
 
+  // Each test's stand-ins are closed after it.
+  @RegisterExtension final StubServices stubs = new StubServices(Duration.ZERO);
+
   Http http;
-  List<StubService> stubs = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     http = Http.localServer(environment);
-  }
-
-  @AfterEach
-  void stopStubs() throws Exception {
-    for (StubService stub : stubs) {
-      stub.close();
-    }
   }
 
   @Test
@@ -132,7 +128,7 @@ class GatewayIT {
     String servedBy = "order-service@127.0.0.1:" + live.port();
     for (Future<List<HttpResponse<String>>> result : results) {
       for (HttpResponse<String> answer : result.get(60, TimeUnit.SECONDS)) {
-        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Served-By")).hasValue(servedBy);
       }
     }

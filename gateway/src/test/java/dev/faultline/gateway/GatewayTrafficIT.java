@@ -8,6 +8,7 @@ import dev.faultline.testing.ServiceTestProperties;
 import dev.faultline.testing.TestTokens;
 import dev.faultline.testing.WithZooKeeper;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,12 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
@@ -66,26 +67,14 @@ class GatewayTrafficIT {
   @Autowired Environment environment;
   @Autowired CuratorFramework zk;
 
+  // The load balancer's cache (1 s) forgets each test's stubs before the next test routes.
+  @RegisterExtension final StubServices stubs = new StubServices(Duration.ofMillis(1_500));
+
   Http http;
-  List<StubService> stubs = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     http = Http.localServer(environment);
-  }
-
-  @AfterEach
-  void stopStubs() throws Exception {
-    for (StubService stub : stubs) {
-      stub.close();
-    }
-    // The load balancer's cache (1 s) forgets them before the next test routes anywhere.
-    Thread.sleep(1_500);
-  }
-
-  private StubService stub(StubService stub) {
-    stubs.add(stub);
-    return stub;
   }
 
   /**
@@ -98,7 +87,7 @@ class GatewayTrafficIT {
   void aCustomersRequestsStayOnOneInstanceAndOnlyTheDeadInstancesCustomersMove() throws Exception {
     List<StubService> three = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      three.add(stub(StubService.answering(zk, "order-service", () -> 200)));
+      three.add(stubs.add(StubService.answering(zk, "order-service", () -> 200)));
     }
     awaitInstances("/api/orders/o-1", 3);
 
@@ -149,8 +138,8 @@ class GatewayTrafficIT {
   @Order(3)
   void aKeySpillsWhenItsInstanceIsFullAndAFullServiceAnswers503AtOnce() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
-    StubService a = stub(StubService.holding(zk, "lock-service", gate));
-    StubService b = stub(StubService.holding(zk, "lock-service", gate));
+    StubService a = stubs.add(StubService.holding(zk, "lock-service", gate));
+    StubService b = stubs.add(StubService.holding(zk, "lock-service", gate));
     String token = TestTokens.customer("spill");
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
@@ -192,7 +181,7 @@ class GatewayTrafficIT {
     CountDownLatch gate = new CountDownLatch(1);
     List<StubService> instances = new ArrayList<>();
     for (int i = 0; i < 16; i++) { // 16 instances of 2 slots each here: room for 32
-      instances.add(stub(StubService.holding(zk, "payment-service", gate)));
+      instances.add(stubs.add(StubService.holding(zk, "payment-service", gate)));
     }
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
@@ -201,6 +190,11 @@ class GatewayTrafficIT {
         String token = caller(i);
         held.add(
             CompletableFuture.supplyAsync(() -> http.get("/api/accounts/a-1", token), clients));
+        if (i == 0) {
+          // The first one brings the new instances to the gateway's notice (the door counts what
+          // the balancer knows; it knew only the last test's instance).
+          awaitTrue(() -> instances.stream().mapToInt(s -> s.hits.get()).sum() == 1);
+        }
       }
       awaitTrue(() -> instances.stream().mapToInt(s -> s.hits.get()).sum() == 30);
     } finally {
@@ -219,8 +213,8 @@ class GatewayTrafficIT {
   @Test
   @Order(5)
   void anEjectedInstanceGetsNoTrafficUntilItsIntervalPasses() throws Exception {
-    StubService broken = stub(StubService.answering(zk, "shard-router", () -> 500));
-    StubService healthy = stub(StubService.answering(zk, "shard-router", () -> 200));
+    StubService broken = stubs.add(StubService.answering(zk, "shard-router", () -> 500));
+    StubService healthy = stubs.add(StubService.answering(zk, "shard-router", () -> 200));
     // No other test routes here, so discovery is read afresh: both are listed from the start.
     for (int i = 0; i < 200 && broken.hits.get() < 2; i++) {
       http.get("/api/shards", caller(i));
@@ -253,7 +247,7 @@ class GatewayTrafficIT {
   @Order(1)
   void theRetryBudgetStopsRetriesUnderATotalOutage() throws Exception {
     // The first test: nothing was routed to payment-service before, and its budget is full.
-    StubService down = stub(StubService.answering(zk, "payment-service", () -> 503));
+    StubService down = stubs.add(StubService.answering(zk, "payment-service", () -> 503));
     double refusedBefore = counter("gateway_rejections_total", "payment-service", "retry-budget");
     for (int i = 0; i < 100; i++) {
       assertThat(http.get("/api/payments/p-" + i, caller(i)).statusCode()).isEqualTo(503);
@@ -271,7 +265,7 @@ class GatewayTrafficIT {
   @Test
   @Order(6)
   void aCallerPastItsRateGets429ProblemsAndOthersDoNot() throws Exception {
-    StubService orders = stub(StubService.answering(zk, "order-service", () -> 200));
+    StubService orders = stubs.add(StubService.answering(zk, "order-service", () -> 200));
     awaitInstances("/api/orders/o-1", 1);
     orders.hits.set(0);
     String greedy = TestTokens.customer("greedy");

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -242,8 +243,7 @@ public final class Admission {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     // Requests let in at the door and not answered yet, and how many may be (written under this
     // state's lock, read without it at the door).
-    private final java.util.concurrent.atomic.AtomicInteger atDoor =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger atDoor = new AtomicInteger();
     private volatile int capacity = Integer.MAX_VALUE;
 
     ServiceState(String service) {
@@ -251,6 +251,10 @@ public final class Admission {
       rejections.register(service);
       Gauge.builder("gateway.admission.queued", this, s -> s.queued())
           .description("Requests waiting for a slot on any instance of the service")
+          .tag("service", service)
+          .register(meters);
+      Gauge.builder("gateway.admission.at.door", atDoor, AtomicInteger::get)
+          .description("Requests let in at the door on their way to the service or in flight")
           .tag("service", service)
           .register(meters);
     }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.MediaType;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * Spillover at the door: while every instance of a request's service is at its concurrency limit
@@ -198,20 +199,8 @@ public final class EarlyShedding extends ChannelDuplexHandler {
   }
 
   private static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    JsonStringEncoder.getInstance().quoteAsString(text, out);
     return out.toString();
   }
 }
