@@ -52,6 +52,7 @@ public final class VegasLimit implements ConcurrencyLimit {
   private boolean probing;
   private double limitBeforeProbe;
   private long probeLeft;
+  private long probeSkip;
 
   public VegasLimit(int initial, int min, int max) {
     if (min < 1 || max < min || initial < min || initial > max) {
@@ -92,12 +93,14 @@ public final class VegasLimit implements ConcurrencyLimit {
       }
       return;
     }
-    if (inFlight <= min) {
-      unqueued(rttNanos);
-    } else {
-      sinceUnqueued++;
-    }
     if (probing) {
+      // The requests sent before the probe end first; those sent under the minimum limit meet
+      // no queue (as good as alone, where the instance serves more than one at a time).
+      if (probeSkip > 0) {
+        probeSkip--;
+      } else {
+        unqueued(rttNanos);
+      }
       if (unqueuedCount >= PROBE_SAMPLES || --probeLeft <= 0) {
         probing = false;
         limit = limitBeforeProbe;
@@ -105,7 +108,9 @@ public final class VegasLimit implements ConcurrencyLimit {
       }
       return;
     }
-    if (sinceUnqueued > STALE_AFTER) {
+    if (inFlight <= 1) {
+      unqueued(rttNanos); // alone at the instance: no queue
+    } else if (++sinceUnqueued > STALE_AFTER) {
       startProbe();
       return;
     }
@@ -152,7 +157,7 @@ public final class VegasLimit implements ConcurrencyLimit {
     unqueuedCount = 0; // the floor is measured afresh; the old one stands meanwhile
     unqueuedNext = 0;
     sinceUnqueued = 0;
-    // The requests sent before the probe end first; then enough sent under the minimum.
+    probeSkip = (long) limitBeforeProbe;
     probeLeft = (long) limitBeforeProbe + 4L * PROBE_SAMPLES;
   }
 }

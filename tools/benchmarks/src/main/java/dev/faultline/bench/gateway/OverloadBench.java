@@ -79,7 +79,7 @@ public final class OverloadBench {
       // Capacity: what the suite answers with clients enough to keep it busy, through the queue
       // (nothing refused, the instances at their limits).
       double capacity = 0;
-      for (int clients : new int[] {32, 64}) {
+      for (int clients : new int[] {32, 64, 96}) {
         Load.Tally t = load.closed(queue.uri(), reads(tokens), clients, Duration.ofSeconds(10));
         double answered = (t.count(Load.Outcome.GOOD) + t.count(Load.Outcome.LATE)) / t.seconds();
         capacity = Math.max(capacity, answered);
