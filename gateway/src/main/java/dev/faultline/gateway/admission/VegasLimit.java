@@ -8,33 +8,31 @@ import java.util.Arrays;
  * queue is the floor; a smoothed round trip above it means requests wait, about {@code limit · (1 −
  * floor / rtt)} of them. While that estimated queue is short the limit grows (fast while there is
  * hardly any), when it is long the limit shrinks, and a dropped request (a timeout, a refusal, a
- * 503) shrinks it at once. So the limit settles where the instance is busy but a few requests wait:
- * throughput near its peak, latency near its floor.
+ * 503) shrinks it at once. So the limit settles where the instance is busy but requests barely
+ * wait: throughput near its peak, latency near its floor.
  *
- * <p>The floor is the median round trip of the latest requests that met no queue: those sent while
- * no more than the minimum limit were in flight. A median, not the smallest: on a busy machine one
- * lucky request is far faster than a typical one with no queue, and against such a floor every
- * ordinary request would look queued and the limit would never grow. Those requests come by
- * themselves whenever the instance has a lull, or when the limit has come down to its minimum; an
- * instance kept saturated for long meets none, and then the limit drops to its minimum for a moment
- * to measure (BBR's ProbeRTT), at most once every {@value #STALE_AFTER} samples. Until the first
- * such requests, the smallest round trip seen stands in.
+ * <p>The floor is measured the way BBR measures its path's (ProbeRTT): now and then the limit drops
+ * to its minimum for a moment, so that requests meet no queue, and the median round trip of that
+ * moment becomes the floor. A median, not the minimum: on a busy machine one lucky request is far
+ * faster than a typical one with no queue, and against such a floor every ordinary request would
+ * look queued and the limit would never grow. Merely forgetting the old floor would not do either:
+ * under steady load every request queues, the "floor" seen would include the queue, and the limit
+ * would creep up with every probe. The first probe comes early (the first samples may all have
+ * queued behind a high initial limit), the next ones every {@value #PROBE_EVERY_PER_SLOT} samples
+ * per unit of limit, so a probe costs a few percent of the instance's time at most.
  *
  * <p>While fewer than half the slots are used the limit is left alone: the instance was not the
  * bottleneck, so its latency says nothing about the limit (the "app-limited" rule).
  */
 public final class VegasLimit implements ConcurrencyLimit {
-  /** Requests met no queue within this many samples, or the floor is measured on purpose. */
-  private static final int STALE_AFTER = 2_000;
+  /** Samples between two probes of the floor, per unit of limit (and at least 2,000). */
+  private static final int PROBE_EVERY_PER_SLOT = 100;
 
-  /** The latest requests that met no queue, whose median is the floor. */
-  private static final int FLOOR_SAMPLES = 21;
+  /** Samples before the first probe. */
+  private static final int FIRST_PROBE_AFTER = 1_000;
 
-  /** Requests that met no queue before their median replaces the smallest round trip seen. */
-  private static final int FLOOR_SAMPLES_NEEDED = 5;
-
-  /** Requests that met no queue a probe collects before it ends. */
-  private static final int PROBE_SAMPLES = 11;
+  /** Samples under the minimum limit whose median is the floor. */
+  private static final int PROBE_SAMPLES = 21;
 
   /** The smoothed round trip follows the samples with this weight each. */
   private static final double SMOOTHING = 0.1;
@@ -43,16 +41,14 @@ public final class VegasLimit implements ConcurrencyLimit {
   private final int max;
   private double limit;
   private long floor;
-  private boolean floorMeasured;
   private double smoothedRtt;
-  private final long[] unqueued = new long[FLOOR_SAMPLES];
-  private int unqueuedCount;
-  private int unqueuedNext;
-  private long sinceUnqueued;
+  private long samples;
+  private long probeAfter = FIRST_PROBE_AFTER;
   private boolean probing;
   private double limitBeforeProbe;
-  private long probeLeft;
   private long probeSkip;
+  private final long[] probed = new long[PROBE_SAMPLES];
+  private int probedCount;
 
   public VegasLimit(int initial, int min, int max) {
     if (min < 1 || max < min || initial < min || initial > max) {
@@ -74,7 +70,7 @@ public final class VegasLimit implements ConcurrencyLimit {
     return floor;
   }
 
-  /** Measuring the floor on purpose now, under the minimum limit. */
+  /** Measuring the floor now, under the minimum limit. */
   synchronized boolean probing() {
     return probing;
   }
@@ -84,39 +80,25 @@ public final class VegasLimit implements ConcurrencyLimit {
     if (rttNanos <= 0) {
       return;
     }
+    if (probing) {
+      probe(rttNanos, dropped);
+      return;
+    }
     // Steps that grow slowly with the limit, and at least one request (Netflix's log10 root).
     double step = Math.max(1, Math.log10(limit));
     if (dropped) {
       // A refusal or a shed comes back fast: its time is no floor, only a reason to back off.
-      if (!probing) {
-        limit = Math.clamp(limit - step, min, max);
-      }
-      return;
-    }
-    if (probing) {
-      // The requests sent before the probe end first; those sent under the minimum limit meet
-      // no queue (as good as alone, where the instance serves more than one at a time).
-      if (probeSkip > 0) {
-        probeSkip--;
-      } else {
-        unqueued(rttNanos);
-      }
-      if (unqueuedCount >= PROBE_SAMPLES || --probeLeft <= 0) {
-        probing = false;
-        limit = limitBeforeProbe;
-        smoothedRtt = floor;
-      }
-      return;
-    }
-    if (inFlight <= 1) {
-      unqueued(rttNanos); // alone at the instance: no queue
-    } else if (++sinceUnqueued > STALE_AFTER) {
-      startProbe();
+      limit = Math.clamp(limit - step, min, max);
       return;
     }
     smoothedRtt = smoothedRtt == 0 ? rttNanos : smoothedRtt + SMOOTHING * (rttNanos - smoothedRtt);
-    if (!floorMeasured && (floor == 0 || rttNanos < floor)) {
-      floor = rttNanos; // until requests that met no queue say better: the smallest seen
+    if (++samples >= probeAfter && floor > 0) {
+      startProbe();
+      return;
+    }
+    if (floor == 0 || (samples < FIRST_PROBE_AFTER && rttNanos < floor)) {
+      floor = rttNanos; // until the first probe: the smallest seen
+      return;
     }
     if (inFlight * 2 < limit) {
       return; // app-limited: the instance was not the bottleneck
@@ -135,29 +117,36 @@ public final class VegasLimit implements ConcurrencyLimit {
     limit = Math.clamp(next, min, max);
   }
 
-  /** A request that met no queue: its round trip joins those whose median is the floor. */
-  private void unqueued(long rttNanos) {
-    sinceUnqueued = 0;
-    unqueued[unqueuedNext] = rttNanos;
-    unqueuedNext = (unqueuedNext + 1) % FLOOR_SAMPLES;
-    unqueuedCount = Math.min(unqueuedCount + 1, FLOOR_SAMPLES);
-    if (unqueuedCount >= FLOOR_SAMPLES_NEEDED) {
-      long[] sorted = Arrays.copyOf(unqueued, unqueuedCount);
-      Arrays.sort(sorted);
-      floor = sorted[unqueuedCount / 2];
-      floorMeasured = true;
-    }
-  }
-
-  /** Saturated too long to meet an unqueued request: make some, at the minimum limit. */
   private void startProbe() {
     probing = true;
+    samples = 0;
     limitBeforeProbe = limit;
     limit = min;
-    unqueuedCount = 0; // the floor is measured afresh; the old one stands meanwhile
-    unqueuedNext = 0;
-    sinceUnqueued = 0;
+    probedCount = 0;
+    // The requests sent before the probe end first: their times are not the floor's.
     probeSkip = (long) limitBeforeProbe;
-    probeLeft = (long) limitBeforeProbe + 4L * PROBE_SAMPLES;
+  }
+
+  private void probe(long rttNanos, boolean dropped) {
+    if (probeSkip > 0) {
+      probeSkip--;
+      return;
+    }
+    if (!dropped) {
+      probed[probedCount++] = rttNanos;
+    }
+    if (probedCount == PROBE_SAMPLES || probeSkip < -4L * PROBE_SAMPLES) {
+      if (probedCount > 0) {
+        long[] sorted = Arrays.copyOf(probed, probedCount);
+        Arrays.sort(sorted);
+        floor = sorted[probedCount / 2];
+        smoothedRtt = floor;
+      }
+      limit = limitBeforeProbe;
+      probing = false;
+      probeAfter = (long) Math.max(2_000, PROBE_EVERY_PER_SLOT * limit);
+    } else if (dropped) {
+      probeSkip--; // counts the drops, so a probe that meets only drops still ends
+    }
   }
 }
