@@ -60,10 +60,6 @@ public final class Admission {
     this.rejections = rejections;
   }
 
-  public QueuePolicy queue() {
-    return queue;
-  }
-
   /**
    * A slot on one of {@code listed} (never empty) chosen by {@code policy} for {@code key}, held in
    * {@code slots}; or, when all are full and the queue is too, an {@link OverloadedException}.

@@ -43,8 +43,4 @@ public final class Slot {
       service.giveBack(instance);
     }
   }
-
-  boolean held() {
-    return held.get();
-  }
 }

@@ -43,10 +43,6 @@ public final class BoundedLoadHashing implements BalancingPolicy {
     this.keyless = keyless;
   }
 
-  public double epsilon() {
-    return epsilon;
-  }
-
   /** The most requests an instance may carry, counting the one being placed. */
   static int bound(double epsilon, int inFlight, int instances) {
     return (int) Math.ceil((1 + epsilon) * (inFlight + 1) / instances);
