@@ -24,6 +24,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *   <li>{@code lock-lease.enabled}: act only while holding the lock-service lease {@code
  *       shard-router-leader}, and fence PostgreSQL with its token. The router calls the lock
  *       service as itself, with the tokens it mints ({@code faultline.service.signing-key}).
+ *   <li>{@code resharding.batch-slots}: how many slots move with one cutover. Fewer make shorter
+ *       write pauses (less to catch up while frozen) and more cutovers.
+ *   <li>{@code resharding.rows-per-second}: the copy's pace, so the foreground keeps its latency.
+ *   <li>{@code resharding.catch-up-below}: the cutover starts once a catch-up pass finds fewer
+ *       changes than this (what is left is applied while the slots are frozen).
  * </ul>
  */
 @ConfigurationProperties("faultline.router")
@@ -34,7 +39,20 @@ public record RouterProperties(
     @DefaultValue("degrade") ReplicaLossPolicy replicaLossPolicy,
     @DefaultValue("postgres") String adminUsername,
     @Nullable String adminPassword,
-    @DefaultValue LockLease lockLease) {
+    @DefaultValue LockLease lockLease,
+    @DefaultValue Resharding resharding) {
+
+  /** How slots move between shards (see the class comment). */
+  public record Resharding(
+      @DefaultValue("512") int batchSlots,
+      @DefaultValue("20000") int rowsPerSecond,
+      @DefaultValue("200") int catchUpBelow) {
+    public Resharding {
+      if (batchSlots < 1 || rowsPerSecond < 1 || catchUpBelow < 1) {
+        throw new IllegalArgumentException("faultline.router.resharding values must be positive");
+      }
+    }
+  }
 
   /** Whether the router acts only under its lease from the lock service. */
   public record LockLease(@DefaultValue("false") boolean enabled) {}

@@ -302,7 +302,7 @@ class ShardFailoverIT {
             credentials.appPassword())) {
       raw.setAutoCommit(false);
       try (Statement s = raw.createStatement()) {
-        s.executeUpdate("insert into items.items (id) values ('zombie-write')");
+        s.executeUpdate("insert into items.items (id, slot) values ('zombie-write', 0)");
       }
       assertThatThrownBy(raw::commit).isInstanceOf(SQLException.class);
     }

@@ -34,10 +34,20 @@ final class ShardFixture implements BeforeAllCallback, AfterAllCallback, AutoClo
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final int count;
+  private final int seeded;
 
   /** {@code count} shards, started before the class's tests and stopped after them. */
   ShardFixture(int count) {
+    this(count, count);
+  }
+
+  /**
+   * {@code count} shards of which only the first {@code seeded} are in the topology at first: the
+   * others wait to be registered (resharding).
+   */
+  ShardFixture(int count, int seeded) {
     this.count = count;
+    this.seeded = seeded;
   }
 
   @Override
@@ -69,7 +79,7 @@ final class ShardFixture implements BeforeAllCallback, AfterAllCallback, AutoClo
     registry.accept(
         "faultline.auth.public-key-file", dev.faultline.testing.TestTokens::publicKeyFile);
     registry.accept("faultline.shards.zk-root", () -> zkRoot);
-    for (int i = 0; i < shards.size(); i++) {
+    for (int i = 0; i < seeded; i++) {
       PostgresShard shard = shards.get(i);
       registry.accept("faultline.shards.nodes[" + i + "].id", () -> shardId(shard));
       registry.accept(
@@ -100,7 +110,8 @@ final class ShardFixture implements BeforeAllCallback, AfterAllCallback, AutoClo
         shards.getFirst().appPassword(),
         4,
         Duration.ofSeconds(5),
-        true);
+        true,
+        Duration.ofSeconds(2));
   }
 
   /** A service's shard client that follows the topology in ZooKeeper. */

@@ -35,6 +35,16 @@ class IdempotencyStoreIT {
             shard.primary().jdbcUrl() + "?currentSchema=idem_test",
             shard.appUser(),
             shard.appPassword());
+    // The shard client's metadata first, as on every shard: the table's slot column uses it.
+    Flyway.configure()
+        .dataSource(pg)
+        .schemas("shard_meta")
+        .defaultSchema("shard_meta")
+        .locations("classpath:dev/faultline/shard/migration")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
     Flyway.configure()
         .dataSource(pg)
         .schemas("idem_test")

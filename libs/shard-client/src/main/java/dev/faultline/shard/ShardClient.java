@@ -53,6 +53,8 @@ public final class ShardClient implements AutoCloseable {
   private final Map<String, Counter> queries = new ConcurrentHashMap<>();
   private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
   private final List<ShardMigration> libraryMigrations;
+  private final Set<Integer> migrated = ConcurrentHashMap.newKeySet();
+  private volatile boolean started;
 
   public ShardClient(
       ShardsProperties properties,
@@ -78,11 +80,14 @@ public final class ShardClient implements AutoCloseable {
     this.pools = new NodePools(properties, applicationName);
     this.lag = new ReplicaLagMonitor(topology, pools, meters);
     topology.onChange(view -> pools.retain(nodesOf(view.topology())));
+    topology.onChange(this::migrateNewShards);
   }
 
   /** Migrates every shard primary and starts measuring replica lag; call once before serving. */
   public ShardClient start() {
     migrate();
+    started = true;
+    migrateNewShards(topology.view());
     lag.start();
     return this;
   }
@@ -120,8 +125,67 @@ public final class ShardClient implements AutoCloseable {
     return topology.view().ring().slots();
   }
 
+  /**
+   * Writes in one transaction on the shard that owns {@code key}'s slot (see {@link #writeSlot}).
+   */
   public <T> T write(String key, Work<T> work) {
-    return write(shardOf(key), work);
+    return writeSlot(route(key).slot(), work);
+  }
+
+  /**
+   * Runs {@code work} in one transaction on the primary of the shard that owns {@code slot}, behind
+   * the write fence and the slot's own fence; rows it inserts carry {@code slot}. Everything one
+   * such transaction writes belongs to that slot, so it moves with the slot when shards are added
+   * or removed. While the slot's cutover is under way the write waits for it (well under a second);
+   * refused by a node the slot just left, it follows the re-read topology to the new owner.
+   */
+  public <T> T writeSlot(int slot, Work<T> work) {
+    requireSlot(slot);
+    ShardRefusedException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      TopologyWatcher.View view = attempt == 0 ? topology.view() : topology.refresh();
+      view = awaitThawed(view, slot);
+      int shard = view.ring().shardOfSlot(slot);
+      try {
+        return writeOnce(shard, slot, work, view);
+      } catch (ShardRefusedException.StaleTopology | ShardRefusedException.SlotMoving refused) {
+        // Nothing was written (the fences are the first statement): follow the topology.
+        log.info("{}; re-reading the topology", refused.getMessage());
+        last = refused;
+      }
+    }
+    throw last;
+  }
+
+  /** The view once {@code slot} is not frozen, or a refusal after {@code cutoverWait}. */
+  private TopologyWatcher.View awaitThawed(TopologyWatcher.View view, int slot) {
+    if (!view.topology().isFrozen(slot)) {
+      return view;
+    }
+    long deadline = System.nanoTime() + properties.cutoverWait().toNanos();
+    try {
+      while (view.topology().isFrozen(slot)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new ShardRefusedException.SlotMoving(
+              view.ring().shardOfSlot(slot),
+              slot,
+              "its cutover took longer than " + properties.cutoverWait());
+        }
+        view = topology.awaitNewerThan(view.epoch(), java.time.Duration.ofNanos(left));
+      }
+      return view;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ShardRefusedException.SlotMoving(
+          view.ring().shardOfSlot(slot), slot, "interrupted while its cutover ran");
+    }
+  }
+
+  private void requireSlot(int slot) {
+    if (!hasSlot(slot)) {
+      throw new IllegalArgumentException("slot " + slot + " is not on the ring");
+    }
   }
 
   /**
@@ -140,6 +204,10 @@ public final class ShardClient implements AutoCloseable {
   }
 
   private <T> T writeOnce(int shard, Work<T> work, TopologyWatcher.View view) {
+    return writeOnce(shard, -1, work, view);
+  }
+
+  private <T> T writeOnce(int shard, int slot, Work<T> work, TopologyWatcher.View view) {
     ShardInfo info = shardInfo(view.topology(), shard);
     if (!info.state().writable()) {
       throw new ShardRefusedException.Unavailable(shard, info.state(), view.epoch());
@@ -148,7 +216,7 @@ public final class ShardClient implements AutoCloseable {
     try (Connection c = pools.node(node).getConnection()) {
       c.setAutoCommit(false);
       try {
-        WriteFence.check(c, shard, view.epoch(), node);
+        WriteFence.check(c, shard, view.epoch(), node, slot);
         T result = work.apply(JdbcClient.create(new SingleConnectionDataSource(c, true)));
         c.clearWarnings();
         c.commit();
@@ -164,16 +232,46 @@ public final class ShardClient implements AutoCloseable {
     }
   }
 
-  /** Reads from the shard that owns {@code key}. */
+  /** Reads from the shard that owns {@code key}'s slot (see {@link #readSlot}). */
   public <T> T read(String key, Freshness freshness, Work<T> work) {
-    return read(shardOf(key), freshness, work);
+    return readSlot(route(key).slot(), freshness, work);
   }
+
+  /**
+   * Reads a slot's data on the shard that owns it. A node the slot has moved away from refuses (its
+   * copy is about to be deleted): the read follows the re-read topology to the new owner, so no key
+   * is ever read from two owners.
+   */
+  public <T> T readSlot(int slot, Freshness freshness, Work<T> work) {
+    requireSlot(slot);
+    for (int attempt = 0; ; attempt++) {
+      TopologyWatcher.View view = attempt == 0 ? topology.view() : topology.refresh();
+      int shard = view.ring().shardOfSlot(slot);
+      var outcome = readOnce(shard, slot, freshness, work);
+      if (outcome.isPresent()) {
+        return outcome.get().value();
+      }
+      if (attempt == 2) {
+        throw new ShardRefusedException.SlotMoving(
+            shard, slot, "the topology read again still names a node it has left");
+      }
+      awaitThawed(topology.view(), slot);
+    }
+  }
+
+  private record Answer<T>(T value) {}
 
   /**
    * Reads on one shard: {@link Freshness#LATEST} on the primary; bounded staleness on a replica
    * whose measured lag is within the bound, else on the primary. Read-only transaction either way.
    */
   public <T> T read(int shard, Freshness freshness, Work<T> work) {
+    return readOnce(shard, -1, freshness, work).orElseThrow().value();
+  }
+
+  /** The read, or empty when {@code slot} ({@code >= 0}) has left the node read. */
+  private <T> java.util.Optional<Answer<T>> readOnce(
+      int shard, int slot, Freshness freshness, Work<T> work) {
     ShardInfo info = shardInfo(topology.view().topology(), shard);
     String node = info.primary();
     String role = "primary";
@@ -189,10 +287,14 @@ public final class ShardClient implements AutoCloseable {
       c.setAutoCommit(false);
       c.setReadOnly(true);
       try {
+        if (slot >= 0 && WriteFence.slotGone(c, slot)) {
+          c.commit();
+          return java.util.Optional.empty();
+        }
         T result = work.apply(JdbcClient.create(new SingleConnectionDataSource(c, true)));
         c.commit();
         count(shard, role);
-        return result;
+        return java.util.Optional.of(new Answer<>(result));
       } catch (RuntimeException | SQLException e) {
         rollbackQuietly(c);
         throw e;
@@ -225,20 +327,8 @@ public final class ShardClient implements AutoCloseable {
   void migrate() {
     Topology current = topology.topology();
     for (ShardInfo shard : current.shards()) {
-      DataSource primary = pools.node(shard.primary());
       try {
-        migrate(primary, META_SCHEMA, "classpath:dev/faultline/shard/migration");
-        if (properties.schema() != null) {
-          for (ShardMigration library : libraryMigrations) {
-            migrate(primary, properties.schema(), library.location(), library.historyTable());
-          }
-          migrate(primary, properties.schema(), "classpath:db/migration");
-        }
-        try (Connection c = primary.getConnection()) {
-          WriteFence.initialise(c, shard.id(), current.epoch());
-        } catch (SQLException e) {
-          throw translate("fence of shard " + shard.id(), e);
-        }
+        migrate(shard, current);
       } catch (RuntimeException e) {
         if (properties.requireAllShardsAtStart()) {
           throw e;
@@ -246,14 +336,73 @@ public final class ShardClient implements AutoCloseable {
         log.warn("shard {} not migrated at start: {}", shard.id(), e.toString());
       }
     }
+    migrated.addAll(current.shards().stream().map(ShardInfo::id).toList());
   }
 
-  private static void migrate(DataSource primary, String schema, String location) {
-    migrate(primary, schema, location, "flyway_schema_history");
+  /**
+   * A shard registered while this service runs (resharding adds one) gets this service's schema
+   * before any slot moves to it: the mover waits for every service's tables on the target.
+   */
+  private void migrateNewShards(TopologyWatcher.View view) {
+    if (!started) {
+      return;
+    }
+    // A removed shard's id may come back with new nodes: forget it when it leaves.
+    migrated.retainAll(view.topology().shards().stream().map(ShardInfo::id).toList());
+    for (ShardInfo shard : view.topology().shards()) {
+      if (migrated.add(shard.id())) {
+        Thread.ofVirtual()
+            .name("migrate-shard-" + shard.id())
+            .start(
+                () -> {
+                  for (int attempt = 1; attempt <= 30; attempt++) {
+                    try {
+                      migrate(shard, view.topology());
+                      log.info("migrated new shard {}", shard.id());
+                      return;
+                    } catch (RuntimeException e) {
+                      log.warn("new shard {} not migrated yet: {}", shard.id(), e.toString());
+                      try {
+                        Thread.sleep(1000);
+                      } catch (InterruptedException interrupted) {
+                        return;
+                      }
+                    }
+                  }
+                  migrated.remove(shard.id());
+                });
+      }
+    }
+  }
+
+  private void migrate(ShardInfo shard, Topology current) {
+    int slots = current.ring().slots();
+    DataSource primary = pools.node(shard.primary());
+    {
+      {
+        migrate(primary, META_SCHEMA, "classpath:dev/faultline/shard/migration", slots);
+        if (properties.schema() != null) {
+          for (ShardMigration library : libraryMigrations) {
+            migrate(
+                primary, properties.schema(), library.location(), library.historyTable(), slots);
+          }
+          migrate(primary, properties.schema(), "classpath:db/migration", slots);
+        }
+        try (Connection c = primary.getConnection()) {
+          WriteFence.initialise(c, shard.id(), current.epoch());
+        } catch (SQLException e) {
+          throw translate("fence of shard " + shard.id(), e);
+        }
+      }
+    }
+  }
+
+  private static void migrate(DataSource primary, String schema, String location, int slots) {
+    migrate(primary, schema, location, "flyway_schema_history", slots);
   }
 
   private static void migrate(
-      DataSource primary, String schema, String location, String historyTable) {
+      DataSource primary, String schema, String location, String historyTable, int slots) {
     // Services migrate the shared metadata schema concurrently at start; Flyway serialises them
     // with an advisory lock, but creating the schema itself can race, so try again once.
     for (int attempt = 1; ; attempt++) {
@@ -268,6 +417,8 @@ public final class ShardClient implements AutoCloseable {
             // finds the schema non-empty. A baseline at 0 lets every set apply from its V1.
             .baselineOnMigrate(true)
             .baselineVersion("0")
+            // Java migrations that compute a row's slot need the ring's size.
+            .placeholders(Map.of("faultline_slots", Integer.toString(slots)))
             .load()
             .migrate();
         return;

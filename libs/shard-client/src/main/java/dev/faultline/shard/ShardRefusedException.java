@@ -10,7 +10,8 @@ import org.springframework.dao.TransientDataAccessException;
 public abstract sealed class ShardRefusedException extends TransientDataAccessException
     permits ShardRefusedException.Unavailable,
         ShardRefusedException.StaleTopology,
-        ShardRefusedException.Deposed {
+        ShardRefusedException.Deposed,
+        ShardRefusedException.SlotMoving {
 
   private final int shard;
 
@@ -48,6 +49,23 @@ public abstract sealed class ShardRefusedException extends TransientDataAccessEx
   public static final class Deposed extends ShardRefusedException {
     public Deposed(int shard, String node) {
       super(shard, "node " + node + " was deposed as primary of shard " + shard);
+    }
+  }
+
+  /**
+   * The slot is changing owner (a cutover is under way and did not end within the wait), or this
+   * node no longer serves it and the topology read again does not say where it went yet.
+   */
+  public static final class SlotMoving extends ShardRefusedException {
+    private final int slot;
+
+    public SlotMoving(int shard, int slot, String why) {
+      super(shard, "slot " + slot + " of shard " + shard + " is moving: " + why);
+      this.slot = slot;
+    }
+
+    public int slot() {
+      return slot;
     }
   }
 }

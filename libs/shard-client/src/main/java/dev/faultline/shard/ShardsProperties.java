@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *   <li>{@code require-all-shards-at-start}: fail the start when a shard primary cannot be migrated
  *       (services: they would fail later anyway), or only log it (the router, which must start in
  *       order to repair that shard).
+ *   <li>{@code cutover-wait}: how long a write to a slot whose cutover is under way waits for it
+ *       before it is refused as retryable (a cutover takes well under a second).
  * </ul>
  */
 @ConfigurationProperties("faultline.shards")
@@ -31,7 +33,8 @@ public record ShardsProperties(
     @Nullable String password,
     @DefaultValue("8") int poolSize,
     @DefaultValue("2s") Duration maxReplicaLag,
-    @DefaultValue("true") boolean requireAllShardsAtStart) {
+    @DefaultValue("true") boolean requireAllShardsAtStart,
+    @DefaultValue("2s") Duration cutoverWait) {
 
   public ShardsProperties {
     nodes = nodes == null ? List.of() : List.copyOf(nodes);

@@ -177,6 +177,36 @@ public final class SlotRing {
     return new SlotRing(next);
   }
 
+  /**
+   * A new table where {@code slots} belong to {@code target}: one step of a move, whichever rule
+   * planned it ({@link #withShard}, {@link #withoutShard} or an operator relieving a hot slot).
+   */
+  public SlotRing reassigned(java.util.Collection<Integer> slots, int target) {
+    short id = checkedId(target);
+    short[] next = owners.clone();
+    for (int slot : slots) {
+      if (slot < 0 || slot >= next.length) {
+        throw new IllegalArgumentException("slot " + slot + " is not on the ring");
+      }
+      next[slot] = id;
+    }
+    return new SlotRing(next);
+  }
+
+  /** The slots whose owner differs in {@code other}, by their owner there. */
+  public SortedMap<Integer, List<Integer>> differences(SlotRing other) {
+    if (other.owners.length != owners.length) {
+      throw new IllegalArgumentException("rings of different sizes");
+    }
+    SortedMap<Integer, List<Integer>> moved = new TreeMap<>();
+    for (int slot = 0; slot < owners.length; slot++) {
+      if (owners[slot] != other.owners[slot]) {
+        moved.computeIfAbsent((int) other.owners[slot], k -> new ArrayList<>()).add(slot);
+      }
+    }
+    return moved;
+  }
+
   /** The table as stored in the topology: base64 of one big-endian 16-bit shard id per slot. */
   public String encode() {
     ByteBuffer buffer = ByteBuffer.allocate(owners.length * 2);

@@ -40,6 +40,10 @@ public final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public HttpResponse<String> delete(String path, String token) {
+    return send(builder(path, token).DELETE());
+  }
+
   /** A POST with extra headers ({@code Idempotency-Key}, {@code If-Match}). */
   public HttpResponse<String> post(
       String path, String token, String json, java.util.Map<String, String> headers) {

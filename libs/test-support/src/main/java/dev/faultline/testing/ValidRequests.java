@@ -75,11 +75,23 @@ public final class ValidRequests {
         "GET /api/locks/{name}", new Valid(path, null, customer));
   }
 
-  /** shard-router: reads as {@code customer}, a failover of shard 0 as the admin (never sent). */
+  /**
+   * shard-router: reads as {@code customer}; a failover of shard 0, a shard registration, a drain,
+   * a slot move and a removal as the admin (none of them ever sent).
+   */
   public static Map<String, Valid> shards(String customer, String admin) {
     return Map.of(
         "GET /api/shards", new Valid(Map.of(), null, customer),
         "GET /api/shards/route", new Valid(Map.of(), Map.of("key", "customer-42"), null, customer),
-        "POST /api/shards/{id}/failover", new Valid(Map.of("id", "0"), null, admin));
+        "POST /api/shards/{id}/failover", new Valid(Map.of("id", "0"), null, admin),
+        "POST /api/shards",
+            new Valid(
+                Map.of(),
+                "{\"id\":9,\"primary\":\"127.0.0.1:1\",\"replicas\":[\"127.0.0.1:2\"]}",
+                admin),
+        "POST /api/shards/{id}/drain", new Valid(Map.of("id", "0"), null, admin),
+        "POST /api/shards/{id}/slots", new Valid(Map.of("id", "0"), "{\"slots\":[1,2]}", admin),
+        "DELETE /api/shards/{id}", new Valid(Map.of("id", "0"), null, admin),
+        "GET /api/shards/migrations", new Valid(Map.of(), null, admin));
   }
 }

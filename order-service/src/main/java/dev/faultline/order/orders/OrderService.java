@@ -78,13 +78,13 @@ public class OrderService implements DisposableBean {
     }
     long total = total(body.items());
     Route route = shards.route(body.customerId());
-    Optional<Outcome> replay = idempotency.replayIfCompleted(route.shard(), request);
+    Optional<Outcome> replay = idempotency.replayIfCompleted(route.slot(), request);
     if (replay.isPresent()) {
       return replay.get();
     }
     Optional<Rejection> refusal = checkAccount(body);
     if (refusal.isPresent()) {
-      return idempotency.refuse(route.shard(), request, refusal.get());
+      return idempotency.refuse(route.slot(), request, refusal.get());
     }
     Order order =
         Order.pending(
@@ -96,8 +96,8 @@ public class OrderService implements DisposableBean {
             body.items());
     IdempotencyStore keys = idempotency.store();
     Started started =
-        shards.write(
-            route.shard(),
+        shards.writeSlot(
+            route.slot(),
             db ->
                 switch (keys.claim(db, request)) {
                   case Claim.Replay(StoredResponse stored) ->
@@ -121,10 +121,10 @@ public class OrderService implements DisposableBean {
             ? runner.drive(started.orderId(), 0, properties.respondWithin()).orElseThrow()
             : orders.find(started.orderId()).orElseThrow();
     StoredResponse response = render(now.status().isTerminal() ? 201 : 202, now);
-    boolean stored = shards.write(route.shard(), db -> keys.complete(db, request, response));
+    boolean stored = shards.writeSlot(route.slot(), db -> keys.complete(db, request, response));
     if (!stored) {
       // A retry answered for us after our lock ran out: its answer is the one that stands.
-      return idempotency.replayIfCompleted(route.shard(), request).orElseThrow();
+      return idempotency.replayIfCompleted(route.slot(), request).orElseThrow();
     }
     return new Outcome(response, false);
   }
@@ -273,7 +273,7 @@ public class OrderService implements DisposableBean {
     }
     Outcome outcome =
         idempotency.execute(
-            orders.shardOf(id),
+            orders.slotOf(id),
             request,
             db -> {
               Order order =

@@ -32,6 +32,11 @@ public class Orders {
     return shards.shardOfSlot(OrderIds.slotOf(id));
   }
 
+  /** The slot an order lives in: its customer's, carried in its ID. */
+  public int slotOf(UUID id) {
+    return OrderIds.slotOf(id);
+  }
+
   /**
    * Whether {@code id} can name an order: one of our IDs (version 8) whose slot the ring has. Any
    * other UUID a client sends names none, and routes nowhere.
@@ -44,7 +49,7 @@ public class Orders {
     if (!canExist(id)) {
       return Optional.empty();
     }
-    return shards.read(shardOf(id), Freshness.LATEST, db -> find(db, id, false));
+    return shards.readSlot(slotOf(id), Freshness.LATEST, db -> find(db, id, false));
   }
 
   /** The order in the caller's transaction, its row locked when {@code forUpdate}. */

@@ -44,6 +44,10 @@ class RecoveryWorker implements SmartLifecycle {
   private final LockClient locks;
   private final String holder;
   private final Map<Integer, LockHandle> leases = new ConcurrentHashMap<>();
+
+  /** The slots each shard served when its lease was taken here. */
+  private final Map<Integer, java.util.BitSet> slotsAtLease = new ConcurrentHashMap<>();
+
   private volatile boolean running;
   private Thread loop;
   private long lastLevelsNanos;
@@ -104,9 +108,11 @@ class RecoveryWorker implements SmartLifecycle {
         long inFlight = 0;
         long stuck = 0;
         boolean countLevels = System.nanoTime() - lastLevelsNanos > 2_000_000_000L;
-        for (int shard : shards.view().ring().shardIds()) {
+        var ring = shards.view().ring();
+        for (int shard : ring.shardIds()) {
           try {
-            LockHandle lease = lease(shard);
+            retakeIfGained(shard, ring);
+            LockHandle lease = lease(shard, ring);
             if (lease == null) {
               continue;
             }
@@ -166,8 +172,41 @@ class RecoveryWorker implements SmartLifecycle {
     futures.clear();
   }
 
+  /**
+   * A shard that gained slots (resharding) gets a new lease: the sagas that moved in were last
+   * written under the old owner's lease, whose token may be newer than the one held here, and a
+   * lease granted now is newer than every token written before (tokens are creation zxids).
+   */
+  private void retakeIfGained(int shard, dev.faultline.ring.SlotRing ring) {
+    java.util.BitSet then = slotsAtLease.get(shard);
+    if (then == null) {
+      return;
+    }
+    for (int slot = 0; slot < ring.slots(); slot++) {
+      if (ring.shardOfSlot(slot) == shard && !then.get(slot)) {
+        LockHandle held = leases.remove(shard);
+        slotsAtLease.remove(shard);
+        if (held != null) {
+          held.close();
+          log.info("shard {} gained slots: taking its saga recovery lease anew", shard);
+        }
+        return;
+      }
+    }
+  }
+
+  private static java.util.BitSet owned(int shard, dev.faultline.ring.SlotRing ring) {
+    java.util.BitSet slots = new java.util.BitSet(ring.slots());
+    for (int slot = 0; slot < ring.slots(); slot++) {
+      if (ring.shardOfSlot(slot) == shard) {
+        slots.set(slot);
+      }
+    }
+    return slots;
+  }
+
   /** The shard's recovery lease if this instance holds it or can take it now; else null. */
-  private LockHandle lease(int shard) {
+  private LockHandle lease(int shard, dev.faultline.ring.SlotRing ring) {
     LockHandle held = leases.get(shard);
     if (held != null && held.isHeld()) {
       return held;
@@ -185,6 +224,7 @@ class RecoveryWorker implements SmartLifecycle {
               .orElse(null);
       if (acquired != null) {
         leases.put(shard, acquired);
+        slotsAtLease.put(shard, owned(shard, ring));
         log.info(
             "saga recovery for shard {} is ours (fencing token {})",
             shard,

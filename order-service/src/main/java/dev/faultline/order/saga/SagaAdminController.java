@@ -67,7 +67,7 @@ class SagaAdminController {
     if (!orders.canExist(orderId)) {
       throw new OrderRejections.OrderNotFound(orderId);
     }
-    boolean open = shards.write(orders.shardOf(orderId), db -> store.retryNow(db, orderId));
+    boolean open = shards.writeSlot(orders.slotOf(orderId), db -> store.retryNow(db, orderId));
     if (!open) {
       orders.find(orderId).orElseThrow(() -> new OrderRejections.OrderNotFound(orderId));
       throw new SagaFinished(orderId);

@@ -67,7 +67,7 @@ public class SagaRunner {
    */
   public Optional<Order> drive(UUID id, long token, Duration budget) {
     long deadline = System.nanoTime() + budget.toNanos();
-    int shard = orders.shardOf(id);
+    int slot = orders.slotOf(id);
     Optional<Order> current = orders.find(id);
     for (int round = 0; round < MAX_ROUNDS && current.isPresent(); round++) {
       Order order = current.get();
@@ -79,7 +79,7 @@ public class SagaRunner {
       if (event.isEmpty()) {
         return current;
       }
-      Recorded recorded = record(shard, order, event.get(), token);
+      Recorded recorded = record(slot, order, event.get(), token);
       if (recorded == Recorded.FENCED_OUT) {
         return current;
       }
@@ -150,8 +150,8 @@ public class SagaRunner {
       Order order, long token, String step, String reason) {
     metrics.step(step, "unknown");
     Duration delay =
-        shards.write(
-            orders.shardOf(order.id()),
+        shards.writeSlot(
+            orders.slotOf(order.id()),
             db -> {
               if (!store.fence(db, order.id(), token)) {
                 return Duration.ZERO; // a newer driver owns the saga and its schedule
@@ -177,14 +177,14 @@ public class SagaRunner {
     FENCED_OUT
   }
 
-  private Recorded record(int shard, Order order, OrderSaga.Event event, long token) {
+  private Recorded record(int slot, Order order, OrderSaga.Event event, long token) {
     OrderStatus to = OrderSaga.next(order.status(), event);
     record Result(Recorded recorded, double seconds) {}
     Result result;
     try {
       result =
-          shards.write(
-              shard,
+          shards.writeSlot(
+              slot,
               db -> {
                 if (!store.fence(db, order.id(), token)) {
                   return new Result(Recorded.FENCED_OUT, 0);

@@ -114,9 +114,14 @@ public class SagaStore {
         == 1;
   }
 
+  /**
+   * Open sagas due now, but not those of slots this shard is handing over or has handed over: their
+   * new owner's worker drives them (the rows here are a copy awaiting deletion).
+   */
   List<UUID> due(JdbcClient db, int limit) {
     return db.sql(
             "select order_id from sagas where finished_at is null and next_attempt_at <= now()"
+                + " and slot not in (select slot from shard_meta.slot_fence)"
                 + " order by next_attempt_at limit ?")
         .param(limit)
         .query(UUID.class)
@@ -128,7 +133,8 @@ public class SagaStore {
   Counts counts(JdbcClient db, Duration stuckAfter) {
     return db.sql(
             "select count(*) as in_flight, count(*) filter (where started_at < now() -"
-                + " make_interval(secs => ?)) as stuck from sagas where finished_at is null")
+                + " make_interval(secs => ?)) as stuck from sagas where finished_at is null"
+                + " and slot not in (select slot from shard_meta.slot_fence where state = 'GONE')")
         .param(stuckAfter.toSeconds())
         .query((rs, n) -> new Counts(rs.getLong("in_flight"), rs.getLong("stuck")))
         .single();

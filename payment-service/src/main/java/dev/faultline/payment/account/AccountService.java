@@ -64,7 +64,7 @@ public class AccountService {
     }
     String id = accountId(request);
     return idempotency.execute(
-        shards.shardOf(id),
+        shards.route(id).slot(),
         request,
         db -> {
           int inserted =
@@ -129,8 +129,8 @@ public class AccountService {
       Deposit body,
       @Nullable IfMatch ifMatch,
       Caller caller) {
-    int shard = shards.shardOf(id);
-    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    int slot = shards.route(id).slot();
+    Optional<Outcome> replay = idempotency.replayIfCompleted(slot, request);
     if (replay.isPresent()) {
       return replay.get();
     }
@@ -140,13 +140,13 @@ public class AccountService {
           found.isEmpty()
               ? new AccountRejections.AccountNotFound(id)
               : new Rejections.Forbidden("account " + id + " belongs to another customer");
-      return idempotency.refuse(shard, request, refusal);
+      return idempotency.refuse(slot, request, refusal);
     }
     return leases.withLease(
         id,
         token ->
             idempotency.execute(
-                shard,
+                slot,
                 request,
                 db -> {
                   Account before = accounts.find(db, id, true).orElseThrow();

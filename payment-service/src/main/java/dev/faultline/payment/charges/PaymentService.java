@@ -82,9 +82,8 @@ public class PaymentService {
       throw new Rejections.Forbidden("a customer pays only for themselves");
     }
     int slot = shards.route(charge.accountId()).slot();
-    int shard = shards.shardOfSlot(slot);
     String id = PaymentIds.of(slot, charge.orderId());
-    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    Optional<Outcome> replay = idempotency.replayIfCompleted(slot, request);
     if (replay.isPresent()) {
       return replay.get();
     }
@@ -104,14 +103,14 @@ public class PaymentService {
                             "payment", account.get().currency(), charge.currency()))
                     : Optional.empty();
     if (refusal.isPresent()) {
-      return idempotency.refuse(shard, request, refusal.get());
+      return idempotency.refuse(slot, request, refusal.get());
     }
     Outcome outcome =
         leases.withLease(
             charge.accountId(),
             token ->
                 idempotency.execute(
-                    shard,
+                    slot,
                     request,
                     db ->
                         capture.capture(
@@ -125,7 +124,7 @@ public class PaymentService {
   public Payment get(String id, Caller caller) {
     Payment payment =
         parse(id)
-            .flatMap(parsed -> payments.find(shards.shardOfSlot(parsed.slot()), id))
+            .flatMap(parsed -> payments.find(parsed.slot(), id))
             .orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
     if (!operates(caller) && !caller.subject().equals(payment.ownerId())) {
       throw new PaymentRejections.PaymentNotFound(id);
@@ -176,12 +175,12 @@ public class PaymentService {
     }
     PaymentIds.Parsed parsed =
         parse(id).orElseThrow(() -> new PaymentRejections.PaymentNotFound(id));
-    int shard = shards.shardOfSlot(parsed.slot());
-    Optional<Outcome> replay = idempotency.replayIfCompleted(shard, request);
+    int slot = parsed.slot();
+    Optional<Outcome> replay = idempotency.replayIfCompleted(slot, request);
     if (replay.isPresent()) {
       return replay.get();
     }
-    Optional<Payment> found = payments.find(shard, id);
+    Optional<Payment> found = payments.find(slot, id);
     boolean bySaga = bySaga(request, parsed.orderId());
     if (found.map(payment -> orderSaga.equals(payment.chargedBy())).orElse(true) && !bySaga) {
       // An order's payment moves only with its order, so the order knows what went back; and
@@ -194,14 +193,14 @@ public class PaymentService {
     if (found.isEmpty() || found.get().refundableCents() == 0) {
       // Nothing to move: no lease needed.
       return idempotency.execute(
-          shard, request, db -> refundWithoutMoney(db, id, parsed.orderId(), amountCents));
+          slot, request, db -> refundWithoutMoney(db, id, parsed.orderId(), amountCents));
     }
     String accountId = found.get().accountId();
     return leases.withLease(
         accountId,
         token ->
             idempotency.execute(
-                shard,
+                slot,
                 request,
                 db -> {
                   Payment payment = payments.find(db, id, true).orElseThrow();

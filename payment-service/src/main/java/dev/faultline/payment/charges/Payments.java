@@ -24,8 +24,8 @@ public class Payments {
     this.shards = shards;
   }
 
-  Optional<Payment> find(int shard, String id) {
-    return shards.read(shard, Freshness.LATEST, db -> find(db, id, false));
+  Optional<Payment> find(int slot, String id) {
+    return shards.readSlot(slot, Freshness.LATEST, db -> find(db, id, false));
   }
 
   Optional<Payment> find(JdbcClient db, String id, boolean forUpdate) {

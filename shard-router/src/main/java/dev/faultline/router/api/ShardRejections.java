@@ -40,4 +40,38 @@ final class ShardRejections {
           1);
     }
   }
+
+  /** A shard registration or slot move whose body says something impossible. */
+  static final class InvalidReshard extends Rejection {
+    InvalidReshard(String detail) {
+      super(400, "invalid-reshard", "Invalid resharding request", detail);
+    }
+  }
+
+  static final class ShardExists extends Rejection {
+    ShardExists(int id) {
+      super(409, "shard-exists", "Shard exists", "shard " + id + " is registered already");
+    }
+  }
+
+  /** One resharding job at a time: the next waits for the running one. */
+  static final class ReshardingBusy extends Rejection {
+    ReshardingBusy(String running) {
+      super(
+          409,
+          "resharding-in-progress",
+          "Resharding in progress",
+          "job " + running + " is moving slots; see GET /api/shards/migrations");
+    }
+  }
+
+  static final class ShardNotDrained extends Rejection {
+    ShardNotDrained(int id, int slots) {
+      super(
+          409,
+          "shard-not-drained",
+          "Shard not drained",
+          "shard " + id + " still serves " + slots + " slots; POST /api/shards/" + id + "/drain");
+    }
+  }
 }

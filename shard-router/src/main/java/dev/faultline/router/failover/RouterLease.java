@@ -55,7 +55,7 @@ public class RouterLease implements AutoCloseable {
    * Whether the leader may act now, acquiring the lease if it does not hold it. A previous leader's
    * lease must expire first (its TTL): until then, no repair.
    */
-  boolean mayAct() {
+  public boolean mayAct() {
     if (!enabled) {
       return true;
     }
@@ -79,7 +79,7 @@ public class RouterLease implements AutoCloseable {
   }
 
   /** The fencing token to move fences with: the lease's, or 0 without leases. */
-  long token() {
+  public long token() {
     LockHandle held = lease;
     if (!enabled) {
       return 0;

@@ -68,7 +68,8 @@ public final class SuiteShards implements AutoCloseable {
             credentials.appPassword(),
             connections,
             Duration.ofSeconds(2),
-            true);
+            true,
+            Duration.ofSeconds(2));
     ShardClient client = new ShardClient(properties, name, topology, meters);
     clients.add(client);
     return client;

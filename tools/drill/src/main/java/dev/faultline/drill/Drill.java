@@ -111,7 +111,8 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
             20,
             Schedule.kills(options.faultSpec()),
             Schedule.pauses(options.faultSpec()),
-            Schedule.partitions(options.faultSpec()));
+            Schedule.partitions(options.faultSpec()),
+            Schedule.targets(suite.shardIds(gateway, admin)));
     say(
         "drill %s on %s: %s of load (%.0f actions/s, %d clients), faults from %s, seed %d",
         id,

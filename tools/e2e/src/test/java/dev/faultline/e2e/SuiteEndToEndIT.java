@@ -39,6 +39,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -235,72 +236,119 @@ class SuiteEndToEndIT {
   void aConcurrentLoadOfOrdersDeclinesAndCancelsKeepsTheMoneyRight() throws Exception {
     // Four customers, 120 operations from 8 threads: orders (some beyond the balance, so
     // declined), cancels of earlier orders, deposits. Each retried on 409/503 with its own key.
+    Customers customers = customers(4, 20_000);
+    Load load = Load.run(customers, 8, 15, Duration.ofMinutes(3), new AtomicBoolean());
+    assertThat(load.placed()).hasSizeGreaterThan(20);
+    awaitSettled(load.placed());
+    // The money checks are the chaos drill's: its observer reads every shard's primary, its checker
+    // judges (an empty history: the acknowledged orders were checked above).
+    Observed observed =
+        observer()
+            .observe(new History(List.of()), customers.accounts().values(), "-", Instant.now());
+    List<Violation> violations =
+        Checker.check(new History(List.of()), observed, Duration.ofSeconds(60));
+    Map<String, Long> byStatus =
+        load.placed().stream()
+            .map(id -> observed.orders().get(id).status())
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    status -> status, java.util.stream.Collectors.counting()));
+    long rejected = byStatus.getOrDefault("REJECTED", 0L);
+    long cancelled = byStatus.getOrDefault("CANCELLED", 0L);
+    System.out.printf(
+        "load: %d orders placed (%s), %d 5xx after retries%n",
+        load.placed().size(), byStatus, load.failures());
+    assertThat(violations).isEmpty();
+    assertThat(rejected).as("the load declined some orders").isPositive();
+    assertThat(cancelled).as("the load cancelled some orders").isPositive();
+  }
+
+  /** Customers with an account each, and their tokens. */
+  record Customers(Map<String, String> accounts, Map<String, String> tokens) {}
+
+  private static Customers customers(int count, long balanceCents) throws Exception {
     Map<String, String> accounts = new LinkedHashMap<>();
     Map<String, String> tokens = new LinkedHashMap<>();
-    for (int c = 0; c < 4; c++) {
+    for (int c = 0; c < count; c++) {
       String customer = "load-" + c + "-" + UUID.randomUUID().toString().substring(0, 6);
       String token = suite.ok(Duration.ofMinutes(1), "token", "--customer", customer).trim();
       tokens.put(customer, token);
-      accounts.put(customer, gateway.openAccount(customer, token, 20_000));
+      accounts.put(customer, gateway.openAccount(customer, token, balanceCents));
     }
-    List<String> customers = List.copyOf(accounts.keySet());
-    List<String> placed = java.util.Collections.synchronizedList(new ArrayList<>());
-    Map<String, String> ownerOf = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.atomic.AtomicInteger failures =
-        new java.util.concurrent.atomic.AtomicInteger();
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    List<Callable<Void>> workers = new ArrayList<>();
-    for (int w = 0; w < 8; w++) {
-      java.util.Random random = new java.util.Random(w);
-      workers.add(
-          () -> {
-            for (int op = 0; op < 15 && System.nanoTime() < deadline; op++) {
-              String customer = customers.get(random.nextInt(customers.size()));
-              String token = tokens.get(customer);
-              int dice = random.nextInt(10);
-              HttpResponse<String> response;
-              if (dice < 6) {
-                response =
-                    keyedWithRetries(
-                        "/api/orders",
-                        token,
-                        GatewayCalls.orderBody(
-                            customer, accounts.get(customer), 500 + random.nextInt(4_000)));
-                if (response.statusCode() == 201 || response.statusCode() == 202) {
-                  String id = JSON.readTree(response.body()).get("id").asString();
-                  placed.add(id);
-                  ownerOf.put(id, customer);
-                }
-              } else if (dice < 8 && !placed.isEmpty()) {
-                String id = placed.get(random.nextInt(placed.size()));
-                response =
-                    keyedWithRetries(
-                        "/api/orders/" + id + "/cancel", tokens.get(ownerOf.get(id)), "");
-                if (response.statusCode() == 409) {
-                  continue; // already rejected or cancelled: nothing to cancel
-                }
-              } else {
-                response =
-                    keyedWithRetries(
-                        "/api/accounts/" + accounts.get(customer) + "/deposits",
-                        token,
-                        "{\"amountCents\":1000}");
-              }
-              if (response.statusCode() >= 500) {
-                failures.incrementAndGet();
-              }
-            }
-            return null;
-          });
-    }
-    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-      for (Future<Void> f : pool.invokeAll(workers)) {
-        f.get();
-      }
-    }
-    assertThat(placed).hasSizeGreaterThan(20);
+    return new Customers(accounts, tokens);
+  }
 
-    // Every acknowledged order exists, and every saga ends terminal.
+  /** What a load of orders, cancels and deposits did: the acknowledged orders, the 5xx. */
+  record Load(List<String> placed, int failures) {
+    /**
+     * {@code workers} threads of up to {@code ops} operations each (6 in 10 orders, 2 cancels, 2
+     * deposits), until {@code max} has passed or {@code stop} is set.
+     */
+    static Load run(Customers customers, int workers, int ops, Duration max, AtomicBoolean stop)
+        throws Exception {
+      List<String> names = List.copyOf(customers.accounts().keySet());
+      List<String> placed = java.util.Collections.synchronizedList(new ArrayList<>());
+      Map<String, String> ownerOf = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.atomic.AtomicInteger failures =
+          new java.util.concurrent.atomic.AtomicInteger();
+      long deadline = System.nanoTime() + max.toNanos();
+      List<Callable<Void>> tasks = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        java.util.Random random = new java.util.Random(w);
+        tasks.add(
+            () -> {
+              for (int op = 0; op < ops && System.nanoTime() < deadline && !stop.get(); op++) {
+                String customer = names.get(random.nextInt(names.size()));
+                String token = customers.tokens().get(customer);
+                String account = customers.accounts().get(customer);
+                int dice = random.nextInt(10);
+                HttpResponse<String> response;
+                if (dice < 6) {
+                  response =
+                      keyedWithRetries(
+                          "/api/orders",
+                          token,
+                          GatewayCalls.orderBody(customer, account, 500 + random.nextInt(4_000)));
+                  if (response.statusCode() == 201 || response.statusCode() == 202) {
+                    String id = JSON.readTree(response.body()).get("id").asString();
+                    placed.add(id);
+                    ownerOf.put(id, customer);
+                  }
+                } else if (dice < 8 && !placed.isEmpty()) {
+                  String id = placed.get(random.nextInt(placed.size()));
+                  response =
+                      keyedWithRetries(
+                          "/api/orders/" + id + "/cancel",
+                          customers.tokens().get(ownerOf.get(id)),
+                          "");
+                  if (response.statusCode() == 409) {
+                    continue; // already rejected or cancelled: nothing to cancel
+                  }
+                } else {
+                  response =
+                      keyedWithRetries(
+                          "/api/accounts/" + account + "/deposits",
+                          token,
+                          "{\"amountCents\":1000}");
+                }
+                if (response.statusCode() >= 500) {
+                  failures.incrementAndGet();
+                }
+              }
+              return null;
+            });
+      }
+      try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
+        for (Future<Void> f : pool.invokeAll(tasks)) {
+          f.get();
+        }
+      }
+      return new Load(List.copyOf(placed), failures.get());
+    }
+  }
+
+  /** Every acknowledged order exists, and every saga ends terminal within a minute. */
+  private static void awaitSettled(List<String> placed) throws Exception {
     long settleBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     List<String> open = List.of("?");
     while (!open.isEmpty() && System.nanoTime() < settleBy) {
@@ -318,26 +366,6 @@ class SuiteEndToEndIT {
       }
     }
     assertThat(open).as("sagas still running a minute after the load").isEmpty();
-    // The money checks are the chaos drill's: its observer reads every shard's primary, its checker
-    // judges (an empty history: the acknowledged orders were checked above).
-    Observed observed =
-        observer().observe(new History(List.of()), accounts.values(), "-", Instant.now());
-    List<Violation> violations =
-        Checker.check(new History(List.of()), observed, Duration.ofSeconds(60));
-    Map<String, Long> byStatus =
-        placed.stream()
-            .map(id -> observed.orders().get(id).status())
-            .collect(
-                java.util.stream.Collectors.groupingBy(
-                    status -> status, java.util.stream.Collectors.counting()));
-    long rejected = byStatus.getOrDefault("REJECTED", 0L);
-    long cancelled = byStatus.getOrDefault("CANCELLED", 0L);
-    System.out.printf(
-        "load: %d orders placed (%s), %d 5xx after retries%n",
-        placed.size(), byStatus, failures.get());
-    assertThat(violations).isEmpty();
-    assertThat(rejected).as("the load declined some orders").isPositive();
-    assertThat(cancelled).as("the load cancelled some orders").isPositive();
   }
 
   private static SuiteObserver observer() throws Exception {
@@ -450,12 +478,93 @@ class SuiteEndToEndIT {
     }
   }
 
+  /**
+   * Online resharding as an operator does it, under a load of orders, cancels and deposits: {@code
+   * bin/suite shards add} starts a third shard and moves a third of the slots to it, while the
+   * router is killed in the middle of a cutover (the source already refuses the slots, the topology
+   * still names it) and started again; the job resumes. Then {@code shards remove} drains the shard
+   * and deletes it. Every acknowledged order is found, every saga ends, and the drill's money
+   * checks hold on every shard, before and after.
+   */
+  @Test
+  @Order(9)
+  void aShardAddedUnderLoadWithTheRouterKilledMidCutoverAndRemovedAgainLosesNothing()
+      throws Exception {
+    // Armed in the router's environment: it halts at its second cutover's worst moment.
+    Cli armed = Cli.suite(REPO, Map.of("FAULTLINE_FAILPOINTS", "reshard.source-gone=crash@2"));
+    armed.ok(Duration.ofMinutes(2), "restart", "shard-router");
+    Customers customers = customers(4, 50_000);
+    AtomicBoolean stop = new AtomicBoolean();
+    try (ExecutorService background = Executors.newFixedThreadPool(2)) {
+      Future<Load> load =
+          background.submit(() -> Load.run(customers, 6, 400, Duration.ofMinutes(6), stop));
+      Future<Commands.Result> added =
+          background.submit(() -> suite.run(Duration.ofMinutes(8), "shards", "add"));
+      // The router dies at the failpoint; started again (unarmed), it resumes the job.
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (routerRunning() && System.nanoTime() < deadline && !added.isDone()) {
+        Thread.sleep(200);
+      }
+      assertThat(added.isDone()).as("the router crashed before the move ended").isFalse();
+      assertThat(routerRunning()).as("the router halted at the failpoint").isFalse();
+      suite.ok(Duration.ofMinutes(3), "start", "shard-router");
+      Commands.Result result = added.get();
+      System.out.println(result.output());
+      assertThat(result.exitCode()).as(result.output()).isZero();
+      assertThat(result.output()).contains("DONE");
+      stop.set(true);
+      Load done = load.get();
+      System.out.printf(
+          "resharding under load: %d orders placed, %d 5xx after retries%n",
+          done.placed().size(), done.failures());
+      assertThat(done.placed()).isNotEmpty();
+      awaitSettled(done.placed());
+    }
+    JsonNode shards = JSON.readTree(gateway.get("/api/shards", adminToken).body());
+    assertThat(shards.get("shards")).hasSize(3);
+    assertThat(shards.get("shards").get(2).get("slots").asInt()).isEqualTo(16384 / 3);
+    assertThat(moneyViolations(customers)).isEmpty();
+    assertThat(processNames()).contains("pg-shard-2-primary", "pg-shard-2-replica");
+
+    String removed = suite.ok(Duration.ofMinutes(8), "shards", "remove", "2");
+    System.out.println(removed);
+    shards = JSON.readTree(gateway.get("/api/shards", adminToken).body());
+    assertThat(shards.get("shards")).hasSize(2);
+    assertThat(moneyViolations(customers)).isEmpty();
+    assertThat(processNames()).doesNotContain("pg-shard-2-primary", "pg-shard-2-replica");
+    assertThat(SUITE_HOME.resolve("pg").resolve("pg-shard-2-primary")).doesNotExist();
+  }
+
+  private static List<String> processNames() throws Exception {
+    List<String> names = new ArrayList<>();
+    for (JsonNode row : JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"))) {
+      names.add(row.get("name").asString());
+    }
+    return names;
+  }
+
+  private static boolean routerRunning() throws Exception {
+    for (JsonNode row : JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"))) {
+      if (row.get("name").asString().equals("shard-router-1")) {
+        return row.get("pid").isNumber();
+      }
+    }
+    return false;
+  }
+
+  private static List<Violation> moneyViolations(Customers customers) throws Exception {
+    Observed observed =
+        observer()
+            .observe(new History(List.of()), customers.accounts().values(), "-", Instant.now());
+    return Checker.check(new History(List.of()), observed, Duration.ofSeconds(60));
+  }
+
   private static String primaryOf(JsonNode shards, int shard) {
     return shards.get("shards").get(shard).get("primary").asString();
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aChaosDrillKillingEveryKindOfProcessPasses() throws Exception {
     // The drill as a user runs it: one of each kind the issue names is killed under load (the
     // schedule hits every chosen group once per round, in seeded order), then the checker rules.
@@ -492,7 +601,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aChaosDrillCuttingOffEveryKindOfProcessPasses() throws Exception {
     // Partitions need root (iptables, cgroups); so does the CI machine's run.
     assumeThat(LoopbackPartition.unavailable()).isEmpty();
@@ -530,7 +639,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void afterLoadOfEveryKindAndKillsEveryDashboardPanelAndRecordingRuleHasData() throws Exception {
     Prometheus prometheus = new Prometheus(URI.create(PROMETHEUS));
     Instant now = Instant.now();
@@ -577,7 +686,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void anOutageOfOrderPlacementPagesAndThePageResolvesOnceItIsOver() throws Exception {
     // The page condition with minutes-long windows (the real 1h/5m ones are promtool's to prove).
     Slo slo = SloFile.of(REPO).slo("place-order-availability");
@@ -645,7 +754,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void downLeavesNoProcessBehind() throws Exception {
     suite.ok(Duration.ofMinutes(3), "down");
     List<Long> alive =

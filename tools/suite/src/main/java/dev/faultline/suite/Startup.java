@@ -71,7 +71,7 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
     }
     say(
         out,
-        "postgres: " + SuiteTopology.SHARDS + " shards, each primary + synchronous replica",
+        "postgres: " + topology.shards().size() + " shards, each primary + synchronous replica",
         started);
 
     for (Member.Service service : topology.services()) {
@@ -143,7 +143,7 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
   }
 
   /** Primary first (created with initdb once), then its replica (a base backup), then sync on. */
-  private Void bringUpShard(Supervisor supervisor, List<Member.Postgres> shard) throws Exception {
+  Void bringUpShard(Supervisor supervisor, List<Member.Postgres> shard) throws Exception {
     Member.Postgres primary = shard.get(0);
     Member.Postgres replica = shard.get(1);
     if (!primary.node().initialized()) {

@@ -76,6 +76,9 @@ public final class Suite {
       case "token" -> token(rest);
       case "k8s-secrets" -> k8sSecrets();
       case "down" -> locked(() -> down(rest.contains("--purge")));
+      // Locked only while it starts or stops processes: a move takes long, and meanwhile
+      // kill, start and restart must work (to crash and restart the router mid-move, say).
+      case "shards" -> new ShardCommands(home, ports, out, this::locked).run(rest);
       default ->
           throw new CommandLine.UsageException("unknown command '" + command + "'\n" + USAGE);
     };
@@ -310,12 +313,15 @@ public final class Suite {
                                     --k8s: for a cluster, with the key k8s-secrets made)
         k8s-secrets                 a cluster's Secrets, for kubectl apply -n faultline -f -
                                     (keys kept in .suite/k8s/secrets, never committed)
+        shards add                  start the next shard (primary + replica on 5500+10·i, 5501+10·i),
+                                    register it and follow the online move of slots to it
+        shards remove ID            drain the shard online, remove it, stop it, delete its data
         down [--purge]              stop everything; --purge also deletes the data
         drill [--duration 2m] [--faults services,pg,zk] [--seed N] [--target local|compose|k8s]
                                     chaos drill: load, faults, invariant check (drill --help)
         images [--quiet]            build every container image here, no registry needed
 
-      NAME: zk-1..3, pg-shard-{0,1}-{primary,replica}, shard-router-1, lock-service-{1,2},
+      NAME: zk-1..3, pg-shard-{0,1,...}-{primary,replica}, shard-router-1, lock-service-{1,2},
             order-service-{1,2}, payment-service-{1,2}, gateway-1 (or gateway), prometheus
       State lives in .suite/ (or $SUITE_HOME); SUITE_PORT_OFFSET shifts every port.
       """;

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * contract's port), and how each is started.
  */
 final class SuiteTopology {
+  /** The shards of a fresh suite; {@code bin/suite shards add/remove} change the list. */
   static final int SHARDS = 2;
+
   static final int GATEWAYS = 2;
 
   private final SuiteHome home;
@@ -33,6 +35,7 @@ final class SuiteTopology {
   private final ZooKeeperEnsemble ensemble;
   private final PostgresCredentials credentials;
   private final List<Member.ZooKeeper> zooKeepers;
+  private final List<Integer> shardIds;
   private final List<List<Member.Postgres>> shards;
   private final List<Member.Service> services;
 
@@ -47,7 +50,8 @@ final class SuiteTopology {
         ensemble.peers().stream().map(p -> new Member.ZooKeeper(ensemble, p)).toList();
     PostgresBinaries binaries = PostgresBinaries.locate();
     List<List<Member.Postgres>> nodes = new ArrayList<>();
-    for (int shard = 0; shard < SHARDS; shard++) {
+    this.shardIds = shardIds(home);
+    for (int shard : shardIds) {
       nodes.add(
           List.of(
               postgres(shard, true, ports.postgresPrimary(shard), binaries),
@@ -94,8 +98,10 @@ final class SuiteTopology {
     args.add("--faultline.auth.public-key-file=" + home.publicKey());
     Map<String, String> env = new LinkedHashMap<>();
     if (!module.equals("gateway") && !module.equals("lock-service")) {
-      for (int shard = 0; shard < SHARDS; shard++) {
-        String prefix = "--faultline.shards.nodes[" + shard + "].";
+      // The seed of a fresh topology; once ZooKeeper holds one, it is the truth.
+      for (int i = 0; i < shardIds.size(); i++) {
+        int shard = shardIds.get(i);
+        String prefix = "--faultline.shards.nodes[" + i + "].";
         args.add(prefix + "id=" + shard);
         args.add(prefix + "primary=127.0.0.1:" + ports.postgresPrimary(shard));
         args.add(prefix + "replica=127.0.0.1:" + ports.postgresReplica(shard));
@@ -129,6 +135,44 @@ final class SuiteTopology {
   /** Per shard: [born primary, born replica]. */
   List<List<Member.Postgres>> shards() {
     return shards;
+  }
+
+  /** The shard with this id: [born primary, born replica]. */
+  Optional<List<Member.Postgres>> shard(int id) {
+    return shards.stream().filter(pair -> pair.getFirst().shard() == id).findFirst();
+  }
+
+  /** The file listing the local suite's shards, once {@code bin/suite shards} changed them. */
+  static Path shardList(SuiteHome home) {
+    return home.root().resolve("shards");
+  }
+
+  /** The local suite's shard ids: 0 and 1, unless shards were added or removed since. */
+  static List<Integer> shardIds(SuiteHome home) {
+    Path list = shardList(home);
+    try {
+      if (!java.nio.file.Files.exists(list)) {
+        return java.util.stream.IntStream.range(0, SHARDS).boxed().toList();
+      }
+      return java.nio.file.Files.readAllLines(list).stream()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty())
+          .map(Integer::parseInt)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + list, e);
+    }
+  }
+
+  static void writeShardIds(SuiteHome home, List<Integer> ids) throws IOException {
+    java.nio.file.Files.writeString(
+        shardList(home),
+        ids.stream()
+                .sorted()
+                .map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("\n"))
+            + "\n");
   }
 
   List<Member.Service> services() {

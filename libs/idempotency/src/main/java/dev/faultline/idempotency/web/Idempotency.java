@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <pre>{@code
  * IdempotentRequest request = idempotency.request(keyHeader, caller.subject(), "POST /api/x", body);
- * return idempotency.execute(shard, request, db -> { ...change...; return responses.json(201, x, h); })
+ * return idempotency.execute(slot, request, db -> { ...change...; return responses.json(201, x, h); })
  *     .toResponseEntity();
  * }</pre>
  *
@@ -92,9 +92,9 @@ public final class Idempotency {
    * another request): cheap, and it needs nothing but the shard, so a retry is answered even when
    * the request's other dependencies (a lease) are down. Empty: run the request.
    */
-  public Optional<Outcome> replayIfCompleted(int shard, IdempotentRequest request) {
+  public Optional<Outcome> replayIfCompleted(int slot, IdempotentRequest request) {
     Claim claim =
-        shards.read(shard, dev.faultline.shard.Freshness.LATEST, db -> store.peek(db, request));
+        shards.readSlot(slot, dev.faultline.shard.Freshness.LATEST, db -> store.peek(db, request));
     return switch (claim) {
       case Claim.Replay(StoredResponse stored) -> Optional.of(replayed(stored));
       case Claim.Mismatch() -> throw mismatch();
@@ -104,10 +104,13 @@ public final class Idempotency {
     };
   }
 
-  /** The one-transaction shape (see the class comment) on {@code shard}. */
-  public Outcome execute(int shard, IdempotentRequest request, Work work) {
-    return shards.write(
-        shard,
+  /**
+   * The one-transaction shape (see the class comment) on the shard owning {@code slot}: the key's
+   * record moves with the data it guards when the slot moves.
+   */
+  public Outcome execute(int slot, IdempotentRequest request, Work work) {
+    return shards.writeSlot(
+        slot,
         db -> {
           Claim claim = store.claim(db, request);
           return switch (claim) {
@@ -152,9 +155,9 @@ public final class Idempotency {
    * account asked of another service, a row read): a retry gets the same refusal, not a second look
    * that might now succeed and apply the operation after its client was told it failed.
    */
-  public Outcome refuse(int shard, IdempotentRequest request, Rejection refusal) {
+  public Outcome refuse(int slot, IdempotentRequest request, Rejection refusal) {
     return execute(
-        shard,
+        slot,
         request,
         db -> {
           throw refusal;

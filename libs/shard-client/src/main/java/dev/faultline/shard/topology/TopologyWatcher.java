@@ -102,6 +102,24 @@ public final class TopologyWatcher implements AutoCloseable {
     return view();
   }
 
+  /**
+   * Waits up to {@code timeout} for a topology newer than {@code epoch} (a cutover's end, seen by
+   * the watch in milliseconds); returns the view held then, newer or not.
+   */
+  public View awaitNewerThan(long epoch, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (view().epoch() <= epoch) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return view();
+    }
+  }
+
   synchronized void offer(Topology topology) {
     View held = current;
     if (held != null && held.epoch() >= topology.epoch()) {
@@ -109,6 +127,7 @@ public final class TopologyWatcher implements AutoCloseable {
     }
     View next = new View(topology, topology.slotRing());
     current = next;
+    notifyAll();
     if (held != null) {
       log.info("topology epoch {} -> {}", held.epoch(), topology.epoch());
     }

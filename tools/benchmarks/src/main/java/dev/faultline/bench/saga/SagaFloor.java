@@ -96,7 +96,7 @@ final class SagaFloor implements AutoCloseable {
 
     // OrderService.place
     Route route = orderShards.route(customer);
-    if (orderKeys.replayIfCompleted(route.shard(), request).isPresent()) {
+    if (orderKeys.replayIfCompleted(route.slot(), request).isPresent()) {
       throw new IllegalStateException("a fresh key replayed");
     }
     accounts.find(account).orElseThrow(); // the account check (a GET to payment-service there)
@@ -109,8 +109,8 @@ final class SagaFloor implements AutoCloseable {
             100,
             List.of(new Order.Item("bench", 1, 100)));
     IdempotencyStore keys = orderKeys.store();
-    orderShards.write(
-        route.shard(),
+    orderShards.writeSlot(
+        route.slot(),
         db -> {
           if (!(keys.claim(db, request) instanceof Claim.Fresh)) {
             throw new IllegalStateException("a fresh key was not fresh");
@@ -124,11 +124,11 @@ final class SagaFloor implements AutoCloseable {
     // SagaRunner.drive: charge, then PAID and CONFIRMED, each read back
     Order now = orders.find(order.id()).orElseThrow();
     charge(now);
-    now = record(route.shard(), now, OrderStatus.PAID);
-    now = record(route.shard(), now, OrderStatus.CONFIRMED);
+    now = record(route.slot(), now, OrderStatus.PAID);
+    now = record(route.slot(), now, OrderStatus.CONFIRMED);
 
     StoredResponse answer = responses.resource(201, now, "/api/orders/" + now.id(), now.etag());
-    if (!orderShards.write(route.shard(), db -> keys.complete(db, request, answer))) {
+    if (!orderShards.writeSlot(route.slot(), db -> keys.complete(db, request, answer))) {
       throw new IllegalStateException("the order's answer was stored by someone else");
     }
   }
@@ -136,7 +136,6 @@ final class SagaFloor implements AutoCloseable {
   /** PaymentService.charge, without the lease. */
   private void charge(Order order) {
     int slot = paymentShards.route(order.accountId()).slot();
-    int shard = paymentShards.shardOfSlot(slot);
     String id = PaymentIds.of(slot, order.id().toString());
     PaymentService.Charge charge =
         new PaymentService.Charge(
@@ -148,13 +147,13 @@ final class SagaFloor implements AutoCloseable {
     IdempotentRequest request =
         paymentKeys.request(
             "order-" + order.id() + "-charge", ORDER_SERVICE, "POST /api/payments", charge);
-    if (paymentKeys.replayIfCompleted(shard, request).isPresent()) {
+    if (paymentKeys.replayIfCompleted(slot, request).isPresent()) {
       throw new IllegalStateException("a fresh charge replayed");
     }
     Account payer = accounts.find(order.accountId()).orElseThrow();
     Outcome outcome =
         paymentKeys.execute(
-            shard,
+            slot,
             request,
             db -> capture.capture(db, id, charge, payer.ownerId(), ORDER_SERVICE, 0));
     if (outcome.response().status() != 201 || !outcome.response().body().contains("\"CAPTURED\"")) {
@@ -163,9 +162,9 @@ final class SagaFloor implements AutoCloseable {
   }
 
   /** SagaRunner.record: the fenced transition, then the order as the runner reads it next. */
-  private Order record(int shard, Order order, OrderStatus to) {
-    orderShards.write(
-        shard,
+  private Order record(int slot, Order order, OrderStatus to) {
+    orderShards.writeSlot(
+        slot,
         db -> {
           if (!sagas.fence(db, order.id(), 0)
               || !orders.transition(db, order.id(), order.revision(), to, null)) {

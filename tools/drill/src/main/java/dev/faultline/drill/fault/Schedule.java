@@ -66,6 +66,29 @@ public final class Schedule {
   }
 
   /**
+   * The instances of a deployment whose shards are {@code shardIds} (resharding adds and removes
+   * them): each shard's primary in the place shards 0 and 1 have in {@link #targets()}, so a
+   * deployment of those two plans exactly as before.
+   */
+  public static List<Target> targets(List<Integer> shardIds) {
+    List<Target> all = new ArrayList<>();
+    boolean placed = false;
+    for (Target target : TARGETS) {
+      if (target.kind() != FaultKind.PG) {
+        all.add(target);
+      } else if (!placed) {
+        shardIds.stream()
+            .sorted()
+            .forEach(
+                id ->
+                    all.add(new Target("pg-shard-" + id + "-primary", "pg-primary", FaultKind.PG)));
+        placed = true;
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  /**
    * The groups {@code --faults} names: kinds ({@code services}: every service group but the
    * gateway's; {@code pg}: the shards' primaries; {@code zk}: the ZooKeeper peers; {@code gateway}:
    * the gateways, where clients have a second to fail over to) or groups ({@code order-service},
@@ -165,15 +188,27 @@ public final class Schedule {
       boolean kills,
       boolean pauses,
       boolean partitions) {
+    return plan(chosen, seed, rounds, kills, pauses, partitions, TARGETS);
+  }
+
+  /** {@link #plan(Set, long, int, boolean, boolean, boolean)} over these instances. */
+  public static List<Planned> plan(
+      Set<String> chosen,
+      long seed,
+      int rounds,
+      boolean kills,
+      boolean pauses,
+      boolean partitions,
+      List<Target> targets) {
     Random random = new Random(seed);
     List<String> groups =
-        TARGETS.stream().map(Target::group).distinct().filter(chosen::contains).toList();
+        targets.stream().map(Target::group).distinct().filter(chosen::contains).toList();
     List<Planned> plan = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       List<String> order = new ArrayList<>(groups);
       Collections.shuffle(order, random);
       for (String group : order) {
-        List<Target> instances = TARGETS.stream().filter(t -> t.group().equals(group)).toList();
+        List<Target> instances = targets.stream().filter(t -> t.group().equals(group)).toList();
         if (kills) {
           Target target = instances.get(random.nextInt(instances.size()));
           plan.add(

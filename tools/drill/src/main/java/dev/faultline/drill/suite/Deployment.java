@@ -83,16 +83,20 @@ public interface Deployment {
 
   /** Per shard (by ID), its current primary's address, as the router publishes it. */
   default List<String> primaries(Gateway gateway, String adminToken) throws IOException {
+    List<String> primaries = new ArrayList<>();
+    for (JsonNode shard : shards(gateway, adminToken)) {
+      primaries.add(shard.get("primary").asString());
+    }
+    return primaries;
+  }
+
+  private static JsonNode shards(Gateway gateway, String adminToken) throws IOException {
     Gateway.Answer answer = gateway.get("/api/shards", adminToken);
     if (!answer.ok() || answer.body() == null) {
       throw new IOException(
           "GET /api/shards through the gateway answered " + answer.reason() + ": is the suite up?");
     }
-    List<String> primaries = new ArrayList<>();
-    for (JsonNode shard : answer.body().get("shards")) {
-      primaries.add(shard.get("primary").asString());
-    }
-    return primaries;
+    return answer.body().get("shards");
   }
 
   /**
@@ -102,7 +106,21 @@ public interface Deployment {
   default NodeAddress currentPrimary(Target target, Gateway gateway, String adminToken)
       throws IOException {
     int shard = Integer.parseInt(target.name().replaceAll("\\D+", ""));
-    return NodeAddress.parse(primaries(gateway, adminToken).get(shard));
+    for (JsonNode listed : shards(gateway, adminToken)) {
+      if (listed.get("id").asInt() == shard) {
+        return NodeAddress.parse(listed.get("primary").asString());
+      }
+    }
+    throw new IOException("the router lists no shard " + shard);
+  }
+
+  /** The ids of the shards the router lists now (resharding adds and removes them). */
+  default List<Integer> shardIds(Gateway gateway, String adminToken) throws IOException {
+    List<Integer> ids = new ArrayList<>();
+    for (JsonNode shard : shards(gateway, adminToken)) {
+      ids.add(shard.get("id").asInt());
+    }
+    return ids;
   }
 
   /** A connection as the application's role, to {@code address} as this machine reaches it. */

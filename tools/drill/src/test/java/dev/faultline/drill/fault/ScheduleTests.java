@@ -98,4 +98,17 @@ class ScheduleTests {
         .extracting(p -> p.target().name())
         .anyMatch(name -> name.startsWith("gateway-"));
   }
+
+  @Test
+  void aShardAddedByReshardingIsStruckLikeTheOthersAndTwoShardsPlanAsBefore() {
+    assertThat(Schedule.targets(List.of(0, 1))).isEqualTo(Schedule.targets());
+    List<Target> three = Schedule.targets(List.of(2, 0, 1));
+    assertThat(three.stream().filter(t -> t.kind() == FaultKind.PG).map(Target::name))
+        .containsExactly("pg-shard-0-primary", "pg-shard-1-primary", "pg-shard-2-primary");
+    Set<String> pg = Schedule.groups("pg");
+    List<Schedule.Planned> plan = Schedule.plan(pg, 3, 30, true, false, false, three);
+    assertThat(plan.stream().map(p -> p.target().name())).contains("pg-shard-2-primary");
+    assertThat(Schedule.plan(pg, 3, 5, true, false, false, Schedule.targets(List.of(0, 1))))
+        .isEqualTo(Schedule.plan(pg, 3, 5));
+  }
 }
