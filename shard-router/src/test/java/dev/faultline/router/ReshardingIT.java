@@ -74,15 +74,48 @@ class ReshardingIT {
   private static void put(ShardClient client, String key, long value) {
     client.write(
         key,
-        db ->
-            db.sql(
-                    "insert into items (id, payload) values (?, ?)"
-                        // Concurrent writers of a key commit in any order: keep the largest,
-                        // so a key holds at least every value acknowledged for it.
-                        + " on conflict (id) do update set payload ="
-                        + " greatest(items.payload::bigint, excluded.payload::bigint)::text")
-                .params(key, Long.toString(value))
-                .update());
+        db -> {
+          db.sql(
+                  "insert into items (id, payload) values (?, ?)"
+                      // Concurrent writers of a key commit in any order: keep the largest,
+                      // so a key holds at least every value acknowledged for it.
+                      + " on conflict (id) do update set payload ="
+                      + " greatest(items.payload::bigint, excluded.payload::bigint)::text")
+              .params(key, Long.toString(value))
+              .update();
+          // The key's next entry, under the row lock the upsert holds.
+          db.sql(
+                  "insert into entries (key, n)"
+                      + " select ?, coalesce(max(n), 0) + 1 from entries where key = ?")
+              .params(key, key)
+              .update();
+          return null;
+        });
+  }
+
+  /**
+   * Per key, its entries' ids follow their n, 1, 2, 3… with none missing or twice, and all of a
+   * key's entries are on one shard.
+   */
+  private static void assertEntriesInOrder(int shards) throws Exception {
+    Map<String, Integer> shardOfKey = new HashMap<>();
+    for (int i = 0; i < shards; i++) {
+      try (Connection c = fixture.shard(i).primary().appConnection();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "select key, array_agg(n order by id)::text from items.entries group by key")) {
+        while (rs.next()) {
+          String key = rs.getString(1);
+          assertThat(shardOfKey.put(key, i)).as("entries of %s on two shards", key).isNull();
+          String[] ns = rs.getString(2).replaceAll("[{}]", "").split(",");
+          for (int n = 0; n < ns.length; n++) {
+            assertThat(Long.parseLong(ns[n])).as("entry %d of %s by id", n, key).isEqualTo(n + 1);
+          }
+        }
+      }
+    }
+    assertThat(shardOfKey).isNotEmpty();
   }
 
   private static String get(ShardClient client, String key) {
@@ -269,6 +302,8 @@ class ReshardingIT {
       assertThat(Long.parseLong(value)).as(entry.getKey()).isGreaterThanOrEqualTo(entry.getValue());
     }
 
+    assertEntriesInOrder(3);
+
     // A client that missed the move is refused by the shard the slot left, never served a copy.
     String moved =
         where.entrySet().stream()
@@ -311,6 +346,7 @@ class ReshardingIT {
       assertThat(entry.getValue()).as(entry.getKey()).hasSize(1);
       assertThat(entry.getValue().getFirst()).isEqualTo(last.slotRing().shardOf(entry.getKey()));
     }
+    assertEntriesInOrder(3);
     for (var entry : acknowledged.entrySet()) {
       assertThat(Long.parseLong(get(client, entry.getKey())))
           .as(entry.getKey())

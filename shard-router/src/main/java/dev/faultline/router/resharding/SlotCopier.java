@@ -45,9 +45,10 @@ public class SlotCopier {
   }
 
   /**
-   * A moved table: its quoted name, the columns written, the identity columns, the sequence one.
+   * A moved table: its name, the columns written, the identity columns, and the order rows are
+   * written in on the target (a sequenced key's order, so the new numbers keep the old order).
    */
-  public record Table(String name, List<String> columns, List<String> identity) {
+  public record Table(String name, List<String> columns, List<String> identity, String order) {
     String columnList() {
       return String.join(", ", columns);
     }
@@ -120,7 +121,12 @@ public class SlotCopier {
         columns.add(quote(column));
       }
     }
-    return new Table(name, columns, identity.stream().map(SlotCopier::quote).toList());
+    List<String> quotedIdentity = identity.stream().map(SlotCopier::quote).toList();
+    return new Table(
+        name,
+        columns,
+        quotedIdentity,
+        sequenced == null ? String.join(", ", quotedIdentity) : quote(sequenced));
   }
 
   /** The columns of the first index matching {@code which} (by index OID, so stable). */
@@ -142,6 +148,12 @@ public class SlotCopier {
         return List.of((String[]) rs.getArray(1).getArray());
       }
     }
+  }
+
+  private static String prefixed(String alias, String columns) {
+    return java.util.Arrays.stream(columns.split(", "))
+        .map(c -> alias + "." + c)
+        .collect(Collectors.joining(", "));
   }
 
   static String quote(String identifier) {
@@ -190,7 +202,10 @@ public class SlotCopier {
       for (Table table : tables.values()) {
         try (PreparedStatement p =
             from.prepareStatement(
-                "select to_jsonb(t)::text from " + table.name() + " t where slot = any(?)")) {
+                "select to_jsonb(t)::text from "
+                    + table.name()
+                    + " t where slot = any(?) order by "
+                    + table.order())) {
           p.setFetchSize(CHUNK);
           p.setArray(1, ints(from, slots));
           try (ResultSet rs = p.executeQuery()) {
@@ -309,7 +324,9 @@ public class SlotCopier {
                     + " t join jsonb_populate_recordset(null::"
                     + table.name()
                     + ", ?::jsonb) k on "
-                    + table.identityJoin("t", "k"))) {
+                    + table.identityJoin("t", "k")
+                    + " order by "
+                    + prefixed("t", table.order()))) {
           p.setString(1, keys);
           try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
