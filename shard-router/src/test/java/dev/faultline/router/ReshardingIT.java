@@ -352,5 +352,67 @@ class ReshardingIT {
           .as(entry.getKey())
           .isGreaterThanOrEqualTo(entry.getValue());
     }
+
+    aCutoverThatFailsBeforeTheSwitchIsRolledBackAndTriedAgain(client, last);
+  }
+
+  /**
+   * Chosen slots move from shard 1 to shard 0; the first cutover fails right after the source
+   * refused the slots (reads too) and before the topology moved them. The source serves them again
+   * (rolled back), and the job's next try moves them.
+   */
+  private void aCutoverThatFailsBeforeTheSwitchIsRolledBackAndTriedAgain(
+      ShardClient client, Topology before) throws Exception {
+    Map<Integer, String> keyOfSlot = new java.util.TreeMap<>();
+    for (int i = 0; keyOfSlot.size() < 8; i++) {
+      String key = "seed-" + i;
+      var route = before.slotRing().route(key);
+      if (route.shard() == 1) {
+        keyOfSlot.putIfAbsent(route.slot(), key);
+      }
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String key : keyOfSlot.values()) {
+      values.put(key, get(client, key));
+    }
+    double rollbacksBefore = rollbacks();
+    dev.faultline.failpoints.Failpoints.failNext("reshard.source-gone", 3);
+    HttpResponse<String> moved =
+        http()
+            .post(
+                "/api/shards/0/slots",
+                TestTokens.admin(),
+                JSON.writeValueAsString(Map.of("slots", List.copyOf(keyOfSlot.keySet()))));
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(202);
+    // Rolled back, the source serves the slots again: a write to one of them is acknowledged
+    // (were the source still refusing it, or the topology still freezing it, it would be refused).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> rollbacks() > rollbacksBefore);
+    String written = keyOfSlot.values().iterator().next();
+    put(client, written, 1_000_000_000L);
+    values.put(written, "1000000000");
+    awaitJobDone(JSON.readTree(moved.body()).path("id").asString());
+    assertThat(rollbacks()).isEqualTo(rollbacksBefore + 3);
+    Topology after = store.read().orElseThrow().topology();
+    assertThat(after.frozen()).isEmpty();
+    for (var entry : keyOfSlot.entrySet()) {
+      assertThat(after.slotRing().shardOfSlot(entry.getKey())).isZero();
+      assertThat(get(client, entry.getValue())).isEqualTo(values.get(entry.getValue()));
+    }
+    Map<String, List<Integer>> where = whereIsEveryKey(3);
+    for (String key : keyOfSlot.values()) {
+      assertThat(where.get(key)).as(key).containsExactly(0);
+    }
+  }
+
+  private double rollbacks() {
+    String metrics = http().get("/actuator/prometheus", null).body();
+    var matcher =
+        java.util.regex.Pattern.compile("(?m)^shard_reshard_rollbacks_total(?:\\{[^}]*})? (\\S+)$")
+            .matcher(metrics);
+    assertThat(matcher.find()).as("shard_reshard_rollbacks_total in %s", metrics).isTrue();
+    return Double.parseDouble(matcher.group(1));
   }
 }

@@ -53,8 +53,35 @@ public final class Failpoints {
 
   private Failpoints() {}
 
+  private static final Map<String, AtomicInteger> FAILURES = new ConcurrentHashMap<>();
+
+  /**
+   * For tests in the same JVM: the next {@code times} hits of {@code name} throw {@link
+   * InjectedFailure}, as the step there failing would (a node gone, a timeout), without halting.
+   */
+  public static void failNext(String name, int times) {
+    if (!NAME.matcher(name).matches() || times < 1) {
+      throw new IllegalArgumentException("failNext(" + name + ", " + times + ")");
+    }
+    FAILURES.computeIfAbsent(name, n -> new AtomicInteger()).addAndGet(times);
+  }
+
+  /** What {@link #failNext} makes a failpoint throw. */
+  public static final class InjectedFailure extends RuntimeException {
+    InjectedFailure(String name) {
+      super("failpoint " + name + ": injected failure");
+    }
+  }
+
   /** Marks a failpoint; does nothing unless it is armed. */
   public static void hit(String name) {
+    if (!FAILURES.isEmpty()) {
+      AtomicInteger left = FAILURES.get(name);
+      if (left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        log.warn("failpoint {} hit: injected failure", name);
+        throw new InjectedFailure(name);
+      }
+    }
     Action action = ARMED.get(name);
     if (action == null) {
       return;

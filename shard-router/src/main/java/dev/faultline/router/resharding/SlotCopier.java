@@ -63,7 +63,7 @@ public class SlotCopier {
   /** The tables with a slot column on {@code node}, by name. */
   public Map<String, Table> tables(String node) throws SQLException {
     Map<String, Table> tables = new LinkedHashMap<>();
-    try (Connection c = nodes.admin(node, 30);
+    try (Connection c = admin(node, 30);
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -193,7 +193,7 @@ public class SlotCopier {
       LongConsumer pace)
       throws SQLException {
     long rows = 0;
-    try (Connection from = nodes.admin(source, 120);
+    try (Connection from = admin(source, 120);
         Connection to = fenced(target, token)) {
       from.setAutoCommit(false);
       from.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -281,7 +281,7 @@ public class SlotCopier {
       long token,
       int limit)
       throws SQLException {
-    try (Connection from = nodes.admin(source, 60);
+    try (Connection from = admin(source, 60);
         Connection to = fenced(target, token)) {
       from.setAutoCommit(false);
       List<Long> seqs = new ArrayList<>();
@@ -407,7 +407,7 @@ public class SlotCopier {
 
   /** How many captured changes of {@code slots} wait on the source. */
   public long pending(String source, List<Integer> slots) throws SQLException {
-    try (Connection c = nodes.admin(source, 10);
+    try (Connection c = admin(source, 10);
         PreparedStatement p =
             c.prepareStatement("select count(*) from shard_meta.changes where slot = any(?)")) {
       p.setArray(1, ints(c, slots));
@@ -431,7 +431,10 @@ public class SlotCopier {
     }
   }
 
-  /** The source no longer serves the slots: reads of them are refused as well as writes. */
+  /**
+   * A node does not serve the slots: reads of them are refused as well as writes (the source once
+   * the data is whole on the target; the target again when a cutover is rolled back).
+   */
   public void goneOnSource(String source, List<Integer> slots, long epoch, long token)
       throws SQLException {
     try (Connection c = fenced(source, token)) {
@@ -508,7 +511,7 @@ public class SlotCopier {
    * query waits on that node now (CPU, I/O and lock queues), which the copy's pace follows.
    */
   public long probeNanos(String node) throws SQLException {
-    try (Connection c = nodes.admin(node, 5);
+    try (Connection c = admin(node, 5);
         Statement s = c.createStatement()) {
       s.executeQuery("select 1").close(); // the connection's own setup is not the node's load
       long start = System.nanoTime();
@@ -521,7 +524,7 @@ public class SlotCopier {
   public long rows(String node, Map<String, Table> tables, List<Integer> slots)
       throws SQLException {
     long rows = 0;
-    try (Connection c = nodes.admin(node, 30)) {
+    try (Connection c = admin(node, 30)) {
       for (Table table : tables.values()) {
         try (PreparedStatement p =
             c.prepareStatement("select count(*) from " + table.name() + " where slot = any(?)")) {
@@ -536,9 +539,68 @@ public class SlotCopier {
     return rows;
   }
 
+  private final ThreadLocal<java.util.Map<String, Connection>> pinned = new ThreadLocal<>();
+
+  /** While open, the calling thread's steps reuse one connection per node (see {@link #pin}). */
+  public interface Pinned extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Keeps one connection per node for the calling thread until closed, so a run of short steps (a
+   * cutover's) does not connect for each. A step's close of its connection rolls back what it left
+   * open instead of closing it.
+   */
+  public Pinned pin() {
+    java.util.Map<String, Connection> kept = new java.util.HashMap<>();
+    pinned.set(kept);
+    return () -> {
+      pinned.remove();
+      for (Connection c : kept.values()) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // Closing a broken connection: nothing to keep.
+        }
+      }
+    };
+  }
+
+  private Connection admin(String node, int socketTimeoutSeconds) throws SQLException {
+    java.util.Map<String, Connection> kept = pinned.get();
+    if (kept == null) {
+      return nodes.admin(node, socketTimeoutSeconds);
+    }
+    Connection c = kept.get(node);
+    if (c == null || c.isClosed()) {
+      c = nodes.admin(node, socketTimeoutSeconds);
+      kept.put(node, c);
+    }
+    Connection real = c;
+    return (Connection)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                if (!real.isClosed() && !real.getAutoCommit()) {
+                  real.rollback();
+                  real.setAutoCommit(true);
+                }
+                return null;
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
   /** An admin connection in a transaction that has checked the node's fence for this token. */
   private Connection fenced(String node, long token) throws SQLException {
-    Connection c = nodes.admin(node, 60);
+    Connection c = admin(node, 60);
     try {
       c.setAutoCommit(false);
       checkFence(c, token);

@@ -55,6 +55,7 @@ public class SlotMover implements SmartLifecycle {
   private final Timer pauses;
   private final Counter rows;
   private final Counter slotsMoved;
+  private final Counter rollbacks;
   private volatile boolean running;
   private @Nullable Thread loop;
 
@@ -84,6 +85,10 @@ public class SlotMover implements SmartLifecycle {
     this.slotsMoved =
         Counter.builder("shard.reshard.slots")
             .description("slots whose cutover to a new shard finished")
+            .register(meters);
+    this.rollbacks =
+        Counter.builder("shard.reshard.rollbacks")
+            .description("cutovers given up before the switch, the source serving the slots again")
             .register(meters);
   }
 
@@ -233,6 +238,9 @@ public class SlotMover implements SmartLifecycle {
           throw new IllegalStateException(
               "shard " + batch.target() + " lacks " + missing + " (its services migrate it)");
         }
+        // Until its cutover the target holds a copy, not the truth: it refuses the slots (a
+        // client with a topology from when it owned them once must not write there).
+        copier.goneOnSource(target, batch.slots(), now.epoch(), token);
         copier.prepare(source, batch.slots(), token);
         return save(read, job.at(Phase.COPY, clock.instant()));
       }
@@ -286,26 +294,36 @@ public class SlotMover implements SmartLifecycle {
     if (owned(topology.read().orElseThrow().topology(), slots, batch.target())) {
       return job.at(Phase.CLEANUP, clock.instant()); // a previous try got as far as the switch
     }
-    var tables = copier.tables(source); // read before the pause, not during it
-    long started = System.nanoTime();
-    Topology frozen = change(t -> t.freezing(slots));
-    try {
-      copier.freezeSource(source, slots, frozen.epoch(), token);
-      Failpoints.hit(FROZEN);
-      long applied = 0;
-      int n;
-      do {
-        n = copier.catchUp(source, target, tables, slots, token, 5000);
-        applied += n;
-      } while (n > 0);
-      rows.increment(applied);
-      copier.admitOnTarget(target, slots, token);
-      copier.goneOnSource(source, slots, frozen.epoch(), token);
-      Failpoints.hit(GONE);
-      change(t -> t.moving(slots, batch.target()));
-    } catch (Exception e) {
-      rollBack(batch, source, token, e);
-      throw e;
+    long started;
+    Exception failure = null;
+    // One connection per node for the whole cutover, opened before the pause: connecting
+    // (authentication, a backend's start) would otherwise be most of each small step.
+    try (SlotCopier.Pinned pinned = copier.pin()) {
+      var tables = copier.tables(source);
+      copier.probeNanos(target);
+      started = System.nanoTime();
+      Topology frozen = change(t -> t.freezing(slots));
+      try {
+        copier.freezeSource(source, slots, frozen.epoch(), token);
+        Failpoints.hit(FROZEN);
+        long applied = 0;
+        int n;
+        do {
+          n = copier.catchUp(source, target, tables, slots, token, 5000);
+          applied += n;
+        } while (n > 0);
+        rows.increment(applied);
+        copier.admitOnTarget(target, slots, token);
+        copier.goneOnSource(source, slots, frozen.epoch(), token);
+        Failpoints.hit(GONE);
+        change(t -> t.moving(slots, batch.target()));
+      } catch (Exception e) {
+        failure = e;
+      }
+    }
+    if (failure != null) {
+      rollBack(batch, source, target, token, failure); // on fresh connections
+      throw failure;
     }
     Duration paused = Duration.ofNanos(System.nanoTime() - started);
     pauses.record(paused);
@@ -320,14 +338,21 @@ public class SlotMover implements SmartLifecycle {
     return job.paused(paused.toMillis(), clock.instant()).at(Phase.CLEANUP, clock.instant());
   }
 
-  /** A cutover failed before the topology moved the slots: the source serves them again. */
-  private void rollBack(Batch batch, String source, long token, Exception cause) {
+  /**
+   * A cutover failed before the topology moved the slots: the source serves them again, and the
+   * target, which may have lifted its refusal of them already, refuses them again (it holds a copy
+   * that is not the truth until a cutover ends).
+   */
+  private void rollBack(Batch batch, String source, String target, long token, Exception cause) {
     try {
-      if (owned(topology.read().orElseThrow().topology(), batch.slots(), batch.target())) {
+      Topology now = topology.read().orElseThrow().topology();
+      if (owned(now, batch.slots(), batch.target())) {
         return; // the switch happened (its answer was lost): go on from there
       }
+      copier.goneOnSource(target, batch.slots(), now.epoch(), token);
       copier.thawSource(source, batch.slots(), token);
       change(t -> t.thawing(batch.slots()));
+      rollbacks.increment();
       log.warn("cutover of {} slots rolled back: {}", batch.slots().size(), cause.toString());
     } catch (Exception e) {
       log.error("cutover rollback failed, the next try resumes it: {}", e.toString());
