@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -391,18 +392,13 @@ public class SlotCopier {
    */
   public void freezeSource(String source, List<Integer> slots, long epoch, long token)
       throws SQLException {
-    try (Connection c = fenced(source, token)) {
-      lockFence(c, token);
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "insert into shard_meta.slot_fence (slot, state, epoch)"
-                  + " select unnest(?), 'FROZEN', ? on conflict (slot) do nothing")) {
-        p.setArray(1, ints(c, slots));
-        p.setLong(2, epoch);
-        p.executeUpdate();
-      }
-      c.commit();
-    }
+    markSlots(
+        source,
+        token,
+        "insert into shard_meta.slot_fence (slot, state, epoch)"
+            + " select unnest(?), 'FROZEN', ? on conflict (slot) do nothing",
+        slots,
+        epoch);
   }
 
   /** How many captured changes of {@code slots} wait on the source. */
@@ -418,47 +414,40 @@ public class SlotCopier {
     }
   }
 
-  /** The target serves the slots: marks left by an earlier move away are lifted. */
-  public void admitOnTarget(String target, List<Integer> slots, long token) throws SQLException {
-    try (Connection c = fenced(target, token)) {
-      lockFence(c, token);
-      try (PreparedStatement p =
-          c.prepareStatement("delete from shard_meta.slot_fence where slot = any(?)")) {
-        p.setArray(1, ints(c, slots));
-        p.executeUpdate();
-      }
-      c.commit();
-    }
+  /**
+   * The node serves the slots: its refusals of them are lifted (the target at its cutover, the
+   * source when a cutover is rolled back).
+   */
+  public void serve(String node, List<Integer> slots, long token) throws SQLException {
+    markSlots(node, token, "delete from shard_meta.slot_fence where slot = any(?)", slots, null);
   }
 
   /**
-   * A node does not serve the slots: reads of them are refused as well as writes (the source once
-   * the data is whole on the target; the target again when a cutover is rolled back).
+   * The node does not serve the slots: reads of them are refused as well as writes (the source once
+   * the data is whole on the target; the target until its cutover, and again after a rollback).
    */
-  public void goneOnSource(String source, List<Integer> slots, long epoch, long token)
-      throws SQLException {
-    try (Connection c = fenced(source, token)) {
-      lockFence(c, token);
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "insert into shard_meta.slot_fence (slot, state, epoch) select unnest(?), 'GONE', ?"
-                  + " on conflict (slot) do update set state = 'GONE', epoch = excluded.epoch,"
-                  + " changed_at = now()")) {
-        p.setArray(1, ints(c, slots));
-        p.setLong(2, epoch);
-        p.executeUpdate();
-      }
-      c.commit();
-    }
+  public void refuse(String node, List<Integer> slots, long epoch, long token) throws SQLException {
+    markSlots(
+        node,
+        token,
+        "insert into shard_meta.slot_fence (slot, state, epoch) select unnest(?), 'GONE', ?"
+            + " on conflict (slot) do update set state = 'GONE', epoch = excluded.epoch,"
+            + " changed_at = now()",
+        slots,
+        epoch);
   }
 
-  /** A cutover given up before the topology moved: the source serves the slots again. */
-  public void thawSource(String source, List<Integer> slots, long token) throws SQLException {
-    try (Connection c = fenced(source, token)) {
+  /** One change of slot marks, behind the fence row's lock (it waits for writes in flight). */
+  private void markSlots(
+      String node, long token, String sql, List<Integer> slots, @Nullable Long epoch)
+      throws SQLException {
+    try (Connection c = fenced(node, token)) {
       lockFence(c, token);
-      try (PreparedStatement p =
-          c.prepareStatement("delete from shard_meta.slot_fence where slot = any(?)")) {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
         p.setArray(1, ints(c, slots));
+        if (epoch != null) {
+          p.setLong(2, epoch);
+        }
         p.executeUpdate();
       }
       c.commit();

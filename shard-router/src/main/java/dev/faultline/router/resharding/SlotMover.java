@@ -240,7 +240,7 @@ public class SlotMover implements SmartLifecycle {
         }
         // Until its cutover the target holds a copy, not the truth: it refuses the slots (a
         // client with a topology from when it owned them once must not write there).
-        copier.goneOnSource(target, batch.slots(), now.epoch(), token);
+        copier.refuse(target, batch.slots(), now.epoch(), token);
         copier.prepare(source, batch.slots(), token);
         return save(read, job.at(Phase.COPY, clock.instant()));
       }
@@ -313,8 +313,8 @@ public class SlotMover implements SmartLifecycle {
           applied += n;
         } while (n > 0);
         rows.increment(applied);
-        copier.admitOnTarget(target, slots, token);
-        copier.goneOnSource(source, slots, frozen.epoch(), token);
+        copier.serve(target, slots, token);
+        copier.refuse(source, slots, frozen.epoch(), token);
         Failpoints.hit(GONE);
         change(t -> t.moving(slots, batch.target()));
       } catch (Exception e) {
@@ -349,8 +349,8 @@ public class SlotMover implements SmartLifecycle {
       if (owned(now, batch.slots(), batch.target())) {
         return; // the switch happened (its answer was lost): go on from there
       }
-      copier.goneOnSource(target, batch.slots(), now.epoch(), token);
-      copier.thawSource(source, batch.slots(), token);
+      copier.refuse(target, batch.slots(), now.epoch(), token);
+      copier.serve(source, batch.slots(), token);
       change(t -> t.thawing(batch.slots()));
       rollbacks.increment();
       log.warn("cutover of {} slots rolled back: {}", batch.slots().size(), cause.toString());
