@@ -89,89 +89,53 @@ public record Migration(
   }
 
   Migration at(Phase next, Instant now) {
-    return new Migration(
-        id,
-        kind,
-        batches,
-        batch,
-        next,
-        status,
-        rowsCopied,
-        pausesMillis,
-        started,
-        now,
-        finished,
-        null);
+    return with(batch, next, status, rowsCopied, pausesMillis, now, finished, null);
   }
 
   Migration nextBatch(Instant now) {
-    return new Migration(
-        id,
-        kind,
-        batches,
-        batch + 1,
-        Phase.PREPARE,
-        status,
-        rowsCopied,
-        pausesMillis,
-        started,
-        now,
-        finished,
-        null);
+    return with(batch + 1, Phase.PREPARE, status, rowsCopied, pausesMillis, now, finished, null);
   }
 
   Migration paused(long millis, Instant now) {
     List<Long> pauses = new java.util.ArrayList<>(pausesMillis);
     pauses.add(millis);
-    return new Migration(
-        id,
-        kind,
-        batches,
-        batch,
-        phase,
-        status,
-        rowsCopied,
-        pauses,
-        started,
-        now,
-        finished,
-        lastError);
+    return with(batch, phase, status, rowsCopied, pauses, now, finished, lastError);
   }
 
   Migration copied(long rows, Instant now) {
-    return new Migration(
-        id,
-        kind,
-        batches,
-        batch,
-        phase,
-        status,
-        rowsCopied + rows,
-        pausesMillis,
-        started,
-        now,
-        finished,
-        lastError);
+    return with(batch, phase, status, rowsCopied + rows, pausesMillis, now, finished, lastError);
   }
 
   Migration failedOnce(String error, Instant now) {
+    return with(batch, phase, status, rowsCopied, pausesMillis, now, finished, error);
+  }
+
+  Migration ended(Status end, @Nullable String error, Instant now) {
+    return with(batch, phase, end, rowsCopied, pausesMillis, now, now, error);
+  }
+
+  /** This job with its progress changed (its name, kind, batches and start stay). */
+  private Migration with(
+      int nextBatch,
+      Phase nextPhase,
+      Status nextStatus,
+      long rows,
+      List<Long> pauses,
+      Instant now,
+      @Nullable Instant end,
+      @Nullable String error) {
     return new Migration(
         id,
         kind,
         batches,
-        batch,
-        phase,
-        status,
-        rowsCopied,
-        pausesMillis,
+        nextBatch,
+        nextPhase,
+        nextStatus,
+        rows,
+        pauses,
         started,
         now,
-        finished,
+        end,
         error);
-  }
-
-  Migration ended(Status end, @Nullable String error, Instant now) {
-    return new Migration(
-        id, kind, batches, batch, phase, end, rowsCopied, pausesMillis, started, now, now, error);
   }
 }

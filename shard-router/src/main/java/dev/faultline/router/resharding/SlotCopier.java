@@ -401,19 +401,6 @@ public class SlotCopier {
         epoch);
   }
 
-  /** How many captured changes of {@code slots} wait on the source. */
-  public long pending(String source, List<Integer> slots) throws SQLException {
-    try (Connection c = admin(source, 10);
-        PreparedStatement p =
-            c.prepareStatement("select count(*) from shard_meta.changes where slot = any(?)")) {
-      p.setArray(1, ints(c, slots));
-      try (ResultSet rs = p.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
   /**
    * The node serves the slots: its refusals of them are lifted (the target at its cutover, the
    * source when a cutover is rolled back).
@@ -507,25 +494,6 @@ public class SlotCopier {
       s.executeQuery("select epoch from shard_meta.fence").close();
       return System.nanoTime() - start;
     }
-  }
-
-  /** Rows of {@code slots} on a node, per table (for checks and the tests). */
-  public long rows(String node, Map<String, Table> tables, List<Integer> slots)
-      throws SQLException {
-    long rows = 0;
-    try (Connection c = admin(node, 30)) {
-      for (Table table : tables.values()) {
-        try (PreparedStatement p =
-            c.prepareStatement("select count(*) from " + table.name() + " where slot = any(?)")) {
-          p.setArray(1, ints(c, slots));
-          try (ResultSet rs = p.executeQuery()) {
-            rs.next();
-            rows += rs.getLong(1);
-          }
-        }
-      }
-    }
-    return rows;
   }
 
   private final ThreadLocal<java.util.Map<String, Connection>> pinned = new ThreadLocal<>();

@@ -257,13 +257,15 @@ public class SlotMover implements SmartLifecycle {
         return save(read, job.copied(copied, clock.instant()).at(Phase.CATCH_UP, clock.instant()));
       }
       case CATCH_UP -> {
-        var tables = copier.tables(source);
         long applied = 0;
-        for (int pass = 0; pass < 50; pass++) {
-          int n = copier.catchUp(source, target, tables, batch.slots(), token, 2000);
-          applied += n;
-          if (n < settings.catchUpBelow()) {
-            break;
+        try (SlotCopier.Pinned pinned = copier.pin()) { // the passes share their connections
+          var tables = copier.tables(source);
+          for (int pass = 0; pass < 50; pass++) {
+            int n = copier.catchUp(source, target, tables, batch.slots(), token, 2000);
+            applied += n;
+            if (n < settings.catchUpBelow()) {
+              break;
+            }
           }
         }
         rows.increment(applied);

@@ -8,13 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -151,7 +147,7 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
           Supervisor supervisor = new Supervisor(home);
           for (Member.Postgres node : new SuiteTopology(home, ports).shard(id).orElseThrow()) {
             supervisor.stop(node);
-            deleteTree(home.postgres(node.name()));
+            Suite.deleteTree(home.postgres(node.name()));
           }
           List<Integer> left = new ArrayList<>(SuiteTopology.shardIds(home));
           left.remove(Integer.valueOf(id));
@@ -218,17 +214,6 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     try (HttpClient client = HttpClient.newHttpClient()) {
       return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

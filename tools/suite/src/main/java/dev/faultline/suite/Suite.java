@@ -285,7 +285,7 @@ public final class Suite {
                         + String.join(", ", topology.all().stream().map(Member::name).toList())));
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
