@@ -30,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  * effect at any point after its invocation, or not at all. Each operation is placed at its earliest
  * feasible point, which leaves the most room to the rest: the state after it does not depend on
  * where in its interval it falls.
+ *
+ * <p>An acquire whose answer was lost may still be granted, and its holder may then learn of it:
+ * asking again while it holds the lock, a holder gets its lease back (a retried acquire is safe).
+ * So a grant answered to the holder of an unknown grant may be that grant revealed, with the token
+ * it was created with, rather than a new one. The drill's partition of a lock service showed it: an
+ * acquire stuck in the cut-off instance went through when the partition healed, after its client
+ * had given up, kept another client busy, and came back to its holder on the next cycle.
  */
 final class LeaseLinearizability {
   /** What an operation's answer was, as the model needs it. */
@@ -46,7 +53,10 @@ final class LeaseLinearizability {
     MAYBE_RELEASED
   }
 
-  /** One lock operation: when it was sent and answered (unknown: never), and what it said. */
+  /**
+   * One lock operation: when it was sent and answered (unknown: never), what it said, and for an
+   * acquire, the holder it asked for.
+   */
   record Op(
       int index,
       Answer answer,
@@ -54,7 +64,23 @@ final class LeaseLinearizability {
       long response,
       @Nullable String leaseId,
       long token,
-      long ttlMs) {
+      long ttlMs,
+      @Nullable String holder) {
+    Op(
+        int index,
+        Answer answer,
+        long invoke,
+        long response,
+        @Nullable String leaseId,
+        long token,
+        long ttlMs) {
+      this(index, answer, invoke, response, leaseId, token, ttlMs, null);
+    }
+
+    Op at(int newIndex) {
+      return new Op(newIndex, answer, invoke, response, leaseId, token, ttlMs, holder);
+    }
+
     boolean definite() {
       return switch (answer) {
         case MAYBE_GRANTED, MAYBE_RENEWED, MAYBE_RELEASED -> false;
@@ -83,17 +109,25 @@ final class LeaseLinearizability {
   }
 
   /**
-   * The lock as the model sees it: its holder (null: free), when that lease may expire, the
-   * holder's token and the highest token granted.
+   * The lock as the model sees it: its holder's lease (null: free), when that lease may expire, the
+   * holder's token and the highest token granted; for a grant nobody was told of, its holder.
    */
   private record State(
-      @Nullable String holder, long expirableAt, long holderToken, long lastToken) {
+      @Nullable String holder,
+      long expirableAt,
+      long holderToken,
+      long lastToken,
+      @Nullable String unknownHolder) {
+    State(@Nullable String holder, long expirableAt, long holderToken, long lastToken) {
+      this(holder, expirableAt, holderToken, lastToken, null);
+    }
+
     State free() {
       return new State(null, 0, 0, lastToken);
     }
 
     State extended(long until) {
-      return new State(holder, Math.max(expirableAt, until), holderToken, lastToken);
+      return new State(holder, Math.max(expirableAt, until), holderToken, lastToken, unknownHolder);
     }
   }
 
@@ -127,15 +161,7 @@ final class LeaseLinearizability {
       }
       List<Op> list = byLock.computeIfAbsent(lock, l -> new ArrayList<>());
       for (Op parsed : parse(op, defaultTtl)) {
-        list.add(
-            new Op(
-                list.size(),
-                parsed.answer(),
-                parsed.invoke(),
-                parsed.response(),
-                parsed.leaseId(),
-                parsed.token(),
-                parsed.ttlMs()));
+        list.add(parsed.at(list.size()));
       }
     }
     Map<String, Verdict> verdicts = new LinkedHashMap<>();
@@ -164,15 +190,7 @@ final class LeaseLinearizability {
     sorted.sort(Comparator.comparingLong(Op::invoke));
     List<Op> indexed = new ArrayList<>();
     for (Op op : sorted) {
-      indexed.add(
-          new Op(
-              indexed.size(),
-              op.answer(),
-              op.invoke(),
-              op.response(),
-              op.leaseId(),
-              op.token(),
-              op.ttlMs()));
+      indexed.add(op.at(indexed.size()));
     }
     LeaseLinearizability search = new LeaseLinearizability(indexed, budget);
     try {
@@ -219,9 +237,10 @@ final class LeaseLinearizability {
           default -> null;
         };
     String leaseId = op.invoke().args().get("leaseId");
+    String holder = op.invoke().args().get("holder");
     long ttl = answer != null ? answer.ttlMs() : defaultTtl;
     for (int i = 0; maybe != null && i < abandoned; i++) {
-      all.add(new Op(-1, maybe, op.invoke().at(), Long.MAX_VALUE, leaseId, 0, ttl));
+      all.add(new Op(-1, maybe, op.invoke().at(), Long.MAX_VALUE, leaseId, 0, ttl, holder));
     }
     return all;
   }
@@ -266,7 +285,15 @@ final class LeaseLinearizability {
         answer == Answer.GRANTED && op.result("fencingToken") != null
             ? Long.parseLong(op.result("fencingToken"))
             : 0;
-    return new Op(-1, answer, invoke, unknown ? Long.MAX_VALUE : response, leaseId, token, ttl);
+    return new Op(
+        -1,
+        answer,
+        invoke,
+        unknown ? Long.MAX_VALUE : response,
+        leaseId,
+        token,
+        ttl,
+        op.invoke().args().get("holder"));
   }
 
   private static boolean retried(History.Operation op) {
@@ -305,15 +332,16 @@ final class LeaseLinearizability {
         break; // sorted by invocation: none after this may come first
       }
       long from = Math.max(point, op.invoke());
-      Step step = apply(op, state, from);
-      if (step != null) {
+      List<Step> steps = apply(op, state, from);
+      for (Step step : steps) {
         done.set(i);
         boolean ok = search(done, step.state(), step.point(), depth + 1);
         done.clear(i);
         if (ok) {
           return true;
         }
-      } else if (depth == deepest && stuckAt == null && op.definite()) {
+      }
+      if (steps.isEmpty() && depth == deepest && stuckAt == null && op.definite()) {
         stuckAt = op;
       }
     }
@@ -322,8 +350,35 @@ final class LeaseLinearizability {
 
   private record Step(State state, long point) {}
 
-  /** The model: {@code op} placed at its earliest point from {@code from}, or null if it cannot. */
-  private static @Nullable Step apply(Op op, State s, long from) {
+  /**
+   * The model: where {@code op} may take the lock placed at its earliest point from {@code from}
+   * (none if it cannot; two when a grant may be new or an unknown one revealed).
+   */
+  private static List<Step> apply(Op op, State s, long from) {
+    Step step = applyOne(op, s, from);
+    boolean revealable =
+        op.answer() == Answer.GRANTED
+            && s.unknownHolder() != null
+            && s.unknownHolder().equals(op.holder())
+            && op.token() > s.lastToken()
+            && from <= op.response();
+    if (!revealable) {
+      return step == null ? List.of() : List.of(step);
+    }
+    // The unknown grant was this holder's: the answer hands it its lease, with the token the
+    // grant was made with, and renews it.
+    Step revealed =
+        new Step(
+            new State(
+                op.leaseId(),
+                Math.max(s.expirableAt(), op.invoke() + op.ttlMs()),
+                op.token(),
+                op.token()),
+            from);
+    return step == null ? List.of(revealed) : List.of(revealed, step);
+  }
+
+  private static @Nullable Step applyOne(Op op, State s, long from) {
     boolean mine = op.leaseId() != null && op.leaseId().equals(s.holder());
     long expiry = s.holder() == null ? from : Math.max(from, s.expirableAt());
     return switch (op.answer()) {
@@ -343,7 +398,11 @@ final class LeaseLinearizability {
       case MAYBE_GRANTED ->
           new Step(
               new State(
-                  "unknown-grant-" + op.index(), expiry + op.ttlMs(), s.lastToken(), s.lastToken()),
+                  "unknown-grant-" + op.index(),
+                  expiry + op.ttlMs(),
+                  s.lastToken(),
+                  s.lastToken(),
+                  op.holder()),
               expiry);
       case BUSY -> s.holder() == null || from > op.response() ? null : new Step(s, from);
       case RENEWED ->

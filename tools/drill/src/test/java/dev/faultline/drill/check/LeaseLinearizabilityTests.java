@@ -109,6 +109,26 @@ class LeaseLinearizabilityTests {
   }
 
   @Test
+  void anAbandonedAcquireMayGoThroughLateAndComeBackToItsHolder() {
+    // Alice's first attempt is stuck in a cut-off instance; her retry is granted elsewhere, and she
+    // releases. The stuck attempt goes through when the partition heals, after she gave up: Bob is
+    // told busy, and Alice, asking again, is handed that grant (its token, its lease).
+    ops.add(new Op(ops.size(), Answer.MAYBE_GRANTED, 0, NEVER, null, 0, 5_000, "alice"));
+    ops.add(new Op(ops.size(), Answer.GRANTED, 0, 3_000, "a", 1, 5_000, "alice"));
+    op(Answer.RELEASED, 3_100, 3_110, "a", 0, 0);
+    ops.add(new Op(ops.size(), Answer.BUSY, 3_200, 4_200, null, 0, 5_000, "bob"));
+    ops.add(new Op(ops.size(), Answer.GRANTED, 4_300, 4_310, "ghost", 2, 5_000, "alice"));
+    op(Answer.RELEASED, 4_400, 4_410, "ghost", 0, 0);
+    assertThat(verdict()).isInstanceOf(Verdict.Linearizable.class);
+    // Not to another holder: the grant that kept Bob out is still live when Carol is granted.
+    ops.set(4, new Op(4, Answer.GRANTED, 4_300, 4_310, "ghost", 2, 5_000, "carol"));
+    assertThat(verdict()).isInstanceOf(Verdict.Violated.class);
+    // Nor with a token older than a grant made before it.
+    ops.set(4, new Op(4, Answer.GRANTED, 4_300, 4_310, "ghost", 1, 5_000, "alice"));
+    assertThat(verdict()).isInstanceOf(Verdict.Violated.class);
+  }
+
+  @Test
   void aRetriedReleaseMayFindItsOwnFirstAttemptDone() {
     op(Answer.GRANTED, 0, 10, "a", 1, 4_000);
     op(Answer.RELEASED_OR_GONE, 100, 900, "a", 0, 0);
