@@ -77,6 +77,17 @@ class SuiteEndToEndIT {
     String output = suite.ok(Duration.ofMinutes(8), "up", "--monitoring");
     System.out.println(output);
     assertThat(output).contains("all 17 processes healthy");
+    // The first start of a build leaves a class-data archive per service for every later start.
+    assertThat(output.lines().filter(l -> l.contains("class-data archives of")).findFirst())
+        .hasValueSatisfying(
+            line ->
+                assertThat(line)
+                    .contains(
+                        "gateway",
+                        "order-service",
+                        "payment-service",
+                        "lock-service",
+                        "shard-router"));
     customerToken = suite.ok(Duration.ofMinutes(1), "token", "--customer", "alice").trim();
     adminToken = suite.ok(Duration.ofMinutes(1), "token", "--admin").trim();
   }
@@ -423,6 +434,17 @@ class SuiteEndToEndIT {
           .hasValue(other);
     }
     suite.ok(Duration.ofMinutes(3), "start", home); // whole again for what follows
+    // Started again, it maps its build's class-data archive (made when the suite came up).
+    long pid =
+        JSON.readTree(suite.ok(Duration.ofMinutes(1), "status", "--json"))
+            .valueStream()
+            .filter(row -> row.get("name").asString().equals(home))
+            .findFirst()
+            .orElseThrow()
+            .get("pid")
+            .asLong();
+    assertThat(ProcessHandle.of(pid).flatMap(p -> p.info().arguments()).orElseThrow())
+        .anySatisfy(arg -> assertThat(arg).startsWith("-XX:SharedArchiveFile="));
   }
 
   @Test

@@ -61,12 +61,23 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
                         ? resumeShard(supervisor, shard, current.get(), started)
                         : bringUpShard(supervisor, shard)));
       }
+      // Each module's build extracted while the databases start, not one by one at launch.
+      List<Future<ServiceBuild>> builds = new ArrayList<>();
+      topology.services().stream()
+          .collect(
+              java.util.stream.Collectors.toMap(
+                  Member.Service::module, s -> s, (a, b) -> a, java.util.LinkedHashMap::new))
+          .values()
+          .forEach(service -> builds.add(pool.submit(() -> supervisor.build(service))));
       if (!existing) {
         topology.ensemble().awaitQuorum(Duration.ofSeconds(90));
         say(out, "zookeeper: quorum of 3 serving", started);
       }
       for (Future<Void> shard : shards) {
         unwrap(shard);
+      }
+      for (Future<ServiceBuild> build : builds) {
+        unwrap(build);
       }
     }
     say(
@@ -85,6 +96,7 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
       awaitHealthy(supervisor, List.of(prometheus.get()), started);
     }
     say(out, "all " + topology.all().size() + " processes healthy", started);
+    archive(supervisor, started);
     out.printf(
         "%nGateway:  http://localhost:%d      (a second one, to fail over to: http://localhost:%d)%n"
             + "Token:    export TOKEN=$(bin/suite token)          (admin: bin/suite token --admin)%n"
@@ -122,6 +134,18 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
     }
     supervisor.launch(member);
     awaitHealthy(supervisor, List.of(member), started);
+    archive(supervisor, started);
+  }
+
+  /** The class-data archives of builds that first ran now ({@link ServiceBuild}), once each. */
+  private void archive(Supervisor supervisor, long started) throws Exception {
+    List<String> made = supervisor.archiveRecorded();
+    if (!made.isEmpty()) {
+      say(
+          out,
+          "class-data archives of " + String.join(", ", made) + " made (later starts map them)",
+          started);
+    }
   }
 
   /**

@@ -34,6 +34,9 @@ final class Supervisor {
   private final SuiteHome home;
   private final String java;
 
+  /** Per module, the first process launched from a build with no class-data archive yet. */
+  private final Map<String, Member.Service> recording = new java.util.LinkedHashMap<>();
+
   Supervisor(SuiteHome home) {
     this.home = home;
     this.java = ProcessHandle.current().info().command().orElse("java");
@@ -67,14 +70,38 @@ final class Supervisor {
   }
 
   private LaunchSpec serviceSpec(Member.Service service) throws IOException {
+    ServiceBuild build = build(service);
+    if (!build.archived()) {
+      recording.putIfAbsent(service.module(), service);
+    }
+    List<String> command = ServiceJvm.command(java, build.jvmFlags(), build.jar(), service.args());
+    return new LaunchSpec(
+        service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
+  }
+
+  /** The build of the service's module its processes run now (extracted on first use). */
+  ServiceBuild build(Member.Service service) throws IOException {
     Path jar = home.jar(service.module());
     if (!Files.exists(jar)) {
       throw new IOException(jar + " is missing: run ./mvnw -DskipTests package (bin/suite does)");
     }
-    List<String> command =
-        ServiceJvm.command(java, JarSnapshot.of(jar, home.root().resolve("jars")), service.args());
-    return new LaunchSpec(
-        service.name(), command, home.repo(), service.env(), home.serviceLog(service.name()));
+    return ServiceBuild.of(jar, home.root().resolve("jars"), java);
+  }
+
+  /**
+   * Makes the class-data archive of every build this supervisor launched without one, from the
+   * first of its processes it launched (ready by now); the names of the modules archived.
+   */
+  List<String> archiveRecorded() throws IOException, InterruptedException {
+    List<String> made = new java.util.ArrayList<>();
+    for (Member.Service service : List.copyOf(recording.values())) {
+      Optional<ProcessHandle> process = process(service);
+      if (process.isPresent() && build(service).archiveFrom(process.get())) {
+        made.add(service.module());
+      }
+    }
+    recording.clear();
+    return made;
   }
 
   /**
