@@ -137,15 +137,29 @@ record Startup(SuiteHome home, SuitePorts ports, PrintStream out) {
     archive(supervisor, started);
   }
 
-  /** The class-data archives of builds that first ran now ({@link ServiceBuild}), once each. */
+  /**
+   * The class-data archives of builds that first ran now ({@link ServiceBuild}), once each. The
+   * process an archive was dumped from is started again, from the archive: HotSpot (25.0.3) may
+   * crash a process that goes on running after {@code VM.cds dynamic_dump} (a lambda looked up in
+   * the archive it recorded, seen in the lock service's attach listener), so none is left running.
+   */
   private void archive(Supervisor supervisor, long started) throws Exception {
-    List<String> made = supervisor.archiveRecorded();
-    if (!made.isEmpty()) {
-      say(
-          out,
-          "class-data archives of " + String.join(", ", made) + " made (later starts map them)",
-          started);
+    List<Member.Service> dumped = supervisor.archiveRecorded();
+    if (dumped.isEmpty()) {
+      return;
     }
+    say(
+        out,
+        "class-data archives of "
+            + String.join(", ", dumped.stream().map(Member.Service::module).toList())
+            + " made",
+        started);
+    for (Member.Service service : dumped) {
+      supervisor.stop(service);
+      supervisor.launch(service);
+    }
+    awaitHealthy(supervisor, dumped, started);
+    say(out, "the processes they were made from restarted on them", started);
   }
 
   /**

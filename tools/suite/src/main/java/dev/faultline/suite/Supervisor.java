@@ -90,14 +90,14 @@ final class Supervisor {
 
   /**
    * Makes the class-data archive of every build this supervisor launched without one, from the
-   * first of its processes it launched (ready by now); the names of the modules archived.
+   * first of its processes it launched (ready by now); the processes it was made from.
    */
-  List<String> archiveRecorded() throws IOException, InterruptedException {
-    List<String> made = new java.util.ArrayList<>();
+  List<Member.Service> archiveRecorded() throws IOException, InterruptedException {
+    List<Member.Service> made = new java.util.ArrayList<>();
     for (Member.Service service : List.copyOf(recording.values())) {
       Optional<ProcessHandle> process = process(service);
       if (process.isPresent() && build(service).archiveFrom(process.get())) {
-        made.add(service.module());
+        made.add(service);
       }
     }
     recording.clear();
