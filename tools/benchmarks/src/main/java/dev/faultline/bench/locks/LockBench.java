@@ -65,7 +65,9 @@ public final class LockBench {
           BLOCK,
           lockService,
           zkConnect);
-      for (int i = 0; i < 300; i++) { // warm up both paths (JIT, connections, containers)
+      // Warm up both paths (JIT in the lock service and here, connections, containers): a lock
+      // service that served only a few hundred calls runs them interpreted or at C1.
+      for (int i = 0; i < 1_500; i++) {
         ours.run();
         curator.run();
       }
