@@ -284,8 +284,11 @@ class LeaseStore {
         return Optional.of(granted(name, record, results, sent));
       } catch (KeeperException.NodeExistsException held) {
         return Optional.empty();
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
-        lock = null; // another grant moved the lock node first: look again
+      } catch (KeeperException.BadVersionException granted) {
+        // Only a grant moves the lock node: another holder won since it was read.
+        return Optional.empty();
+      } catch (KeeperException.NoNodeException raced) {
+        lock = null; // the lock node is being made: look again
       }
     }
     throw new LockServiceUnavailableException("the lock keeps changing under this grant; retry");
@@ -374,7 +377,17 @@ class LeaseStore {
           return Optional.empty(); // the lease node: the lock is held
         }
         staleEntryPossible = true; // the index entry: an earlier lease's, to delete first
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+      } catch (KeeperException.BadVersionException moved) {
+        if (failedAt(moved, 1)) {
+          return Optional.empty(); // the lock node: another holder won since it was read
+        }
+        // The index: another acquire of this owner was granted meanwhile; each retry follows a
+        // grant, so the owner as a whole makes progress.
+        if (attempt > 50) {
+          throw new LockServiceUnavailableException(
+              "the lease index of this caller keeps changing; retry");
+        }
+      } catch (KeeperException.NoNodeException raced) {
         lock = null;
         if (attempt > 10) {
           throw new LockServiceUnavailableException(

@@ -17,6 +17,7 @@ public final class Bench {
       case "saga" -> dev.faultline.bench.saga.SagaBench.run(rest);
       case "overload" -> dev.faultline.bench.gateway.OverloadBench.run(rest);
       case "balance" -> dev.faultline.bench.gateway.BalanceBench.run(rest);
+      case "gateway" -> dev.faultline.bench.gateway.GatewayCostBench.run(rest);
       case "reshard" -> dev.faultline.bench.reshard.ReshardBench.run(rest);
       default -> {
         System.err.println(
@@ -29,6 +30,8 @@ public final class Bench {
                 + " bin/suite)\n"
                 + "       bin/bench balance [--requests 200000]   (a simulation, then against a"
                 + " running bin/suite)\n"
+                + "       bin/bench gateway [--requests 6000] [--clients 4]   (against a running"
+                + " bin/suite)\n"
                 + "       bin/bench reshard [--rows 200000] [--writers 8] [--before 15]"
                 + "   (against a running bin/suite)");
         System.exit(which.equals("help") ? 0 : 2);

@@ -1,6 +1,7 @@
 package dev.faultline.bench.locks;
 
 import dev.faultline.bench.Bench;
+import dev.faultline.bench.ClosedLoop;
 import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import dev.faultline.lock.client.LockClient;
@@ -8,6 +9,8 @@ import dev.faultline.lock.client.LockHandle;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -19,10 +22,11 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * uncontended acquire+release cycles through our REST lock service (lock-service-1, with the Java
  * lock client) and through Curator's InterProcessMutex on the suite's ZooKeeper ensemble,
  * alternating blocks of 100 so that both see the same conditions. Reports cycles per second and
- * per-cycle p50/p99, and the ratios.
+ * per-cycle p50/p99, and the ratios; then the same with eight threads contending for one name.
  */
 public final class LockBench {
   private static final int BLOCK = 100;
+  private static final int CONTENDERS = 8;
 
   private LockBench() {}
 
@@ -79,6 +83,60 @@ public final class LockBench {
               (n, into, from) -> measure(ours, into, from, n),
               "Curator InterProcessMutex",
               (n, into, from) -> measure(curator, into, from, n));
+      Latencies.compare("cycles", "%.0f", sides[0], sides[1], "Curator");
+      contended(locks, zk, Math.max(BLOCK, cycles / 2));
+    }
+  }
+
+  /**
+   * {@value #CONTENDERS} threads on one lock name, each acquiring (waiting as long as it takes),
+   * holding it for nothing and releasing, ours against Curator: a cycle's time includes its wait in
+   * the queue, and cycles per second is how fast the lock changes hands.
+   */
+  private static void contended(LockClient locks, CuratorFramework zk, int cycles)
+      throws Exception {
+    InterProcessMutex[] mutexes = new InterProcessMutex[CONTENDERS];
+    for (int i = 0; i < CONTENDERS; i++) {
+      mutexes[i] = new InterProcessMutex(zk, "/bench/curator-contended");
+    }
+    ClosedLoop.Operation ours =
+        t -> {
+          try (LockHandle lease =
+              locks
+                  .acquire(
+                      "bench-contended",
+                      "bench-" + t,
+                      Duration.ofSeconds(10),
+                      Duration.ofSeconds(60),
+                      h -> {})
+                  .orElseThrow(() -> new IllegalStateException("waited 60 s in vain"))) {
+            if (lease.fencingToken() <= 0) {
+              throw new IllegalStateException("no token");
+            }
+          }
+        };
+    ClosedLoop.Operation curator =
+        t -> {
+          mutexes[t].acquire();
+          mutexes[t].release();
+        };
+    System.out.printf(
+        Locale.ROOT,
+        "%ncontended: %d threads on one lock name, %d acquire+release cycles each way%n",
+        CONTENDERS,
+        cycles);
+    try (ExecutorService pool = Executors.newFixedThreadPool(CONTENDERS)) {
+      long[] scratch = new long[BLOCK];
+      ClosedLoop.block(pool, CONTENDERS, BLOCK, scratch, 0, ours);
+      ClosedLoop.block(pool, CONTENDERS, BLOCK, scratch, 0, curator);
+      Latencies.Side[] sides =
+          Latencies.alternate(
+              cycles,
+              BLOCK,
+              "lock-service REST (ours), contended",
+              (n, into, from) -> ClosedLoop.block(pool, CONTENDERS, n, into, from, ours),
+              "Curator InterProcessMutex, contended",
+              (n, into, from) -> ClosedLoop.block(pool, CONTENDERS, n, into, from, curator));
       Latencies.compare("cycles", "%.0f", sides[0], sides[1], "Curator");
     }
   }

@@ -1,6 +1,7 @@
 package dev.faultline.bench.saga;
 
 import dev.faultline.bench.Bench;
+import dev.faultline.bench.ClosedLoop;
 import dev.faultline.bench.Latencies;
 import dev.faultline.bench.RunningSuite;
 import java.net.http.HttpClient;
@@ -11,10 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -89,31 +88,8 @@ public final class SagaBench {
   private record Path(List<Client> clients, Saga saga) {
     /** Runs {@code n} sagas spread over the clients; returns the wall time. */
     long block(ExecutorService pool, int n, long[] into, int from) throws Exception {
-      List<Callable<Void>> work = new ArrayList<>();
-      int[] next = {from};
-      Object lock = new Object();
-      for (Client client : clients) {
-        work.add(
-            () -> {
-              while (true) {
-                int slot;
-                synchronized (lock) {
-                  if (next[0] >= from + n) {
-                    return null;
-                  }
-                  slot = next[0]++;
-                }
-                long started = System.nanoTime();
-                saga.run(client);
-                into[slot] = System.nanoTime() - started;
-              }
-            });
-      }
-      long started = System.nanoTime();
-      for (Future<Void> f : pool.invokeAll(work)) {
-        f.get();
-      }
-      return System.nanoTime() - started;
+      return ClosedLoop.block(
+          pool, clients.size(), n, into, from, client -> saga.run(clients.get(client)));
     }
   }
 
