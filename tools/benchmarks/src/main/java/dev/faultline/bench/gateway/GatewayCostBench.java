@@ -65,30 +65,8 @@ public final class GatewayCostBench {
         BLOCK,
         gateway);
     try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-      Latencies.Block through =
-          (n, into, from) ->
-              ClosedLoop.block(
-                  pool,
-                  clients,
-                  n,
-                  into,
-                  from,
-                  c -> {
-                    Target t = next(targets, turn, c);
-                    expect200(http, t.viaGateway(), t.token());
-                  });
-      Latencies.Block straight =
-          (n, into, from) ->
-              ClosedLoop.block(
-                  pool,
-                  clients,
-                  n,
-                  into,
-                  from,
-                  c -> {
-                    Target t = next(targets, turn, c);
-                    expect200(http, t.direct(), t.token());
-                  });
+      Latencies.Block through = path(pool, clients, targets, turn, http, Target::viaGateway);
+      Latencies.Block straight = path(pool, clients, targets, turn, http, Target::direct);
       long[] scratch = new long[BLOCK];
       for (int i = 0; i < 10; i++) { // warm-up: JIT on every side, connections open
         through.run(BLOCK, scratch, 0);
@@ -113,6 +91,27 @@ public final class GatewayCostBench {
           Latencies.millis(ours, 50) - Latencies.millis(base, 50),
           Latencies.millis(ours, 99) - Latencies.millis(base, 99));
     }
+  }
+
+  /** Blocks of GETs, each client taking its customers in turn, to the URI {@code uri} names. */
+  private static Latencies.Block path(
+      ExecutorService pool,
+      int clients,
+      Target[] targets,
+      int[] turn,
+      HttpClient http,
+      java.util.function.Function<Target, URI> uri) {
+    return (n, into, from) ->
+        ClosedLoop.block(
+            pool,
+            clients,
+            n,
+            into,
+            from,
+            c -> {
+              Target t = next(targets, turn, c);
+              expect200(http, uri.apply(t), t.token());
+            });
   }
 
   /** A customer's token, order, and its URI through the gateway and on its instance. */

@@ -66,17 +66,6 @@ final class LeaseLinearizability {
       long token,
       long ttlMs,
       @Nullable String holder) {
-    Op(
-        int index,
-        Answer answer,
-        long invoke,
-        long response,
-        @Nullable String leaseId,
-        long token,
-        long ttlMs) {
-      this(index, answer, invoke, response, leaseId, token, ttlMs, null);
-    }
-
     Op at(int newIndex) {
       return new Op(newIndex, answer, invoke, response, leaseId, token, ttlMs, holder);
     }

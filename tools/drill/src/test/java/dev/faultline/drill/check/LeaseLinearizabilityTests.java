@@ -15,7 +15,7 @@ class LeaseLinearizabilityTests {
   private final List<Op> ops = new ArrayList<>();
 
   private void op(Answer answer, long sent, long answered, String lease, long token, long ttl) {
-    ops.add(new Op(ops.size(), answer, sent, answered, lease, token, ttl));
+    ops.add(new Op(ops.size(), answer, sent, answered, lease, token, ttl, null));
   }
 
   private Verdict verdict() {
