@@ -195,6 +195,18 @@ class ShardFailoverIT {
             .tag("shard", Integer.toString(shard))
             .tag("role", "replica");
     assertThat(replicaReads.counter().count()).isPositive();
+    // And by slot range, for the hot-slot panel: the key's range counted its reads.
+    int slot = client.route("replica-read").slot();
+    int first = slot - slot % 256;
+    assertThat(
+            fixture
+                .meters
+                .get("shard.slot.queries")
+                .tag("slots", first + "-" + (first + 255))
+                .tag("kind", "read")
+                .counter()
+                .count())
+        .isPositive();
     assertThat(fixture.meters.get("shard.replication.lag").tag("shard", "0").gauge().value())
         .isGreaterThanOrEqualTo(0);
     assertThat(shard).isBetween(0, 1);

@@ -51,6 +51,11 @@ public final class ShardClient implements AutoCloseable {
   private final ReplicaLagMonitor lag;
   private final MeterRegistry meters;
   private final Map<String, Counter> queries = new ConcurrentHashMap<>();
+
+  /** Slots per range of {@code shard.slot.queries}: 64 ranges of the default 16,384 slots. */
+  static final int SLOT_RANGE = 256;
+
+  private final Map<String, Counter> slotQueries = new ConcurrentHashMap<>();
   private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
   private final List<ShardMigration> libraryMigrations;
   private final Set<Integer> migrated = ConcurrentHashMap.newKeySet();
@@ -141,6 +146,7 @@ public final class ShardClient implements AutoCloseable {
    */
   public <T> T writeSlot(int slot, Work<T> work) {
     requireSlot(slot);
+    countSlot(slot, "write");
     ShardRefusedException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       TopologyWatcher.View view = attempt == 0 ? topology.view() : topology.refresh();
@@ -244,6 +250,7 @@ public final class ShardClient implements AutoCloseable {
    */
   public <T> T readSlot(int slot, Freshness freshness, Work<T> work) {
     requireSlot(slot);
+    countSlot(slot, "read");
     for (int attempt = 0; ; attempt++) {
       TopologyWatcher.View view = attempt == 0 ? topology.view() : topology.refresh();
       int shard = view.ring().shardOfSlot(slot);
@@ -466,6 +473,27 @@ public final class ShardClient implements AutoCloseable {
                     .description("transactions run on a shard, by the role of the node")
                     .tag("shard", Integer.toString(shard))
                     .tag("role", role)
+                    .register(meters))
+        .increment();
+  }
+
+  /**
+   * Counts a slot-routed transaction in its range of {@value #SLOT_RANGE} slots: a hot key makes
+   * its slot's range stand out on the shards dashboard (one series per slot, 16,384 of them per
+   * instance, would be too many to keep), and the range names the slots to move off a hot shard
+   * ({@code POST /api/shards/{id}/slots}).
+   */
+  private void countSlot(int slot, String kind) {
+    int first = slot - slot % SLOT_RANGE;
+    slotQueries
+        .computeIfAbsent(
+            first + "/" + kind,
+            k ->
+                Counter.builder("shard.slot.queries")
+                    .description(
+                        "slot-routed transactions, by range of " + SLOT_RANGE + " slots and kind")
+                    .tag("slots", first + "-" + (first + SLOT_RANGE - 1))
+                    .tag("kind", kind)
                     .register(meters))
         .increment();
   }
