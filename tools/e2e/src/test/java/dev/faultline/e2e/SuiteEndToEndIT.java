@@ -555,6 +555,47 @@ class SuiteEndToEndIT {
     assertThat(moneyViolations(customers)).isEmpty();
     assertThat(processNames()).doesNotContain("pg-shard-2-primary", "pg-shard-2-replica");
     assertThat(SUITE_HOME.resolve("pg").resolve("pg-shard-2-primary")).doesNotExist();
+
+    // The placement check sees a copy: one order planted on the other shard is reported.
+    LocalSuite local =
+        new LocalSuite(
+            new SuiteHome(SUITE_HOME, Path.of(System.getProperty("suite.repo"))),
+            new SuitePorts(OFFSET));
+    String from = primaryOf(shards, 0);
+    String to = primaryOf(shards, 1);
+    String planted;
+    String row;
+    try (java.sql.Connection source = local.database(from);
+        var s = source.createStatement();
+        var rs = s.executeQuery("select id, row_to_json(o)::text from orders.orders o limit 1")) {
+      assertThat(rs.next()).as("shard 0 holds orders").isTrue();
+      planted = rs.getString(1);
+      row = rs.getString(2);
+    }
+    try (java.sql.Connection target = local.database(to)) {
+      try (var insert =
+          target.prepareStatement(
+              "insert into orders.orders select * from json_populate_record(null::orders.orders,"
+                  + " ?::json)")) {
+        insert.setString(1, row);
+        insert.executeUpdate();
+      }
+      try {
+        assertThat(moneyViolations(customers))
+            .singleElement()
+            .satisfies(
+                v -> {
+                  assertThat(v.check()).isEqualTo(Checker.PLACEMENT);
+                  assertThat(v.detail()).contains("order " + planted).contains("[0, 1]");
+                });
+      } finally {
+        try (var delete = target.prepareStatement("delete from orders.orders where id = ?")) {
+          delete.setObject(1, java.util.UUID.fromString(planted));
+          delete.executeUpdate();
+        }
+      }
+    }
+    assertThat(moneyViolations(customers)).isEmpty();
   }
 
   private static List<String> processNames() throws Exception {

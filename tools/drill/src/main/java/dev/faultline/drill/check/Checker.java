@@ -43,6 +43,7 @@ public final class Checker {
   public static final String LEDGER = "ledger";
   public static final String SAGAS = "sagas";
   public static final String LOCKS = "locks";
+  public static final String PLACEMENT = "placement";
 
   private static final Set<String> TERMINAL =
       Set.of("CONFIRMED", "REJECTED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED");
@@ -96,6 +97,9 @@ public final class Checker {
               + " rejected or cancelled), matching its status; no deposit applied twice";
       case LEDGER -> "the ledger sums to zero on every shard; every balance equals its entries";
       case SAGAS -> "every saga is terminal within the bound after the faults stop";
+      case PLACEMENT ->
+          "every order, account and payment lives on exactly one shard (a slot's move leaves no"
+              + " copy behind and makes none twice)";
       case LOCKS ->
           "fenced writes accepted in token order (drill register and account balances); no two"
               + " clients held one lock at once; every lock's history is linearizable against a"
@@ -115,7 +119,20 @@ public final class Checker {
     sagas(observed, sagaBound, violations);
     fencedWrites(observed, violations);
     leases(history, violations);
+    placement(observed, violations);
     return violations;
+  }
+
+  private static void placement(Observed observed, List<Violation> violations) {
+    for (Observed.Duplicate duplicate : observed.duplicates()) {
+      violations.add(
+          new Violation(
+              PLACEMENT,
+              duplicate.key()
+                  + " lives on shards "
+                  + duplicate.shards()
+                  + ": a key must live on exactly one shard"));
+    }
   }
 
   private static void acknowledgedOrders(

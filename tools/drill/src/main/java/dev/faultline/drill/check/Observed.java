@@ -14,6 +14,7 @@ import java.util.Map;
  * @param shards per shard: the ledger's sum and how many balances differ from their entries
  * @param openSagas sagas not terminal, with their age
  * @param fencedWrites writes the drill made under leases, in the order storage committed them
+ * @param duplicates keyed rows (orders, accounts, payments) found on more than one shard
  */
 public record Observed(
     Map<String, OrderState> orders,
@@ -22,7 +23,8 @@ public record Observed(
     Map<String, Long> depositedCents,
     List<ShardMoney> shards,
     List<OpenSaga> openSagas,
-    List<FencedWrite> fencedWrites) {
+    List<FencedWrite> fencedWrites,
+    List<Duplicate> duplicates) {
 
   /** What {@link #apiStatus} holds for an order the API does not find. */
   public static final String MISSING = "MISSING";
@@ -35,6 +37,19 @@ public record Observed(
     shards = List.copyOf(shards);
     openSagas = List.copyOf(openSagas);
     fencedWrites = List.copyOf(fencedWrites);
+    duplicates = List.copyOf(duplicates);
+  }
+
+  /** An end state with no key on two shards. */
+  public Observed(
+      Map<String, OrderState> orders,
+      Map<String, String> apiStatus,
+      Map<String, PaymentState> payments,
+      Map<String, Long> depositedCents,
+      List<ShardMoney> shards,
+      List<OpenSaga> openSagas,
+      List<FencedWrite> fencedWrites) {
+    this(orders, apiStatus, payments, depositedCents, shards, openSagas, fencedWrites, List.of());
   }
 
   /** An order as its database holds it: {@code refundedCents} is what went back so far. */
@@ -56,6 +71,13 @@ public record Observed(
   public record ShardMoney(int shard, long ledgerSumCents, long balancesOffTheirEntries) {}
 
   public record OpenSaga(String orderId, String status, double ageSeconds) {}
+
+  /** A keyed row ({@code key} says which) found on each of {@code shards}. */
+  public record Duplicate(String key, List<Integer> shards) {
+    public Duplicate {
+      shards = List.copyOf(shards);
+    }
+  }
 
   /** One write under a lease: the token it carried, and whether storage took it. */
   public record FencedWrite(String resource, long sequence, long token, boolean accepted) {}

@@ -66,6 +66,9 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
     Map<String, Long> deposited = new HashMap<>();
     List<Observed.ShardMoney> shards = new ArrayList<>();
     List<Observed.FencedWrite> writes = new ArrayList<>();
+    // Where each keyed row was found: with slots moving between shards, a key on two shards is a
+    // copy a move left behind (or made twice).
+    Map<String, List<Integer>> foundOn = new java.util.TreeMap<>();
     List<String> primaries = suite.primaries(gateway, adminToken);
     String[] accountIds = accounts.toArray(String[]::new);
     for (String account : accounts) {
@@ -93,6 +96,15 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
                 new Observed.OrderState(
                     rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(5)));
             orderAccount.put(rs.getString(1), rs.getString(4));
+            foundOn.computeIfAbsent("order " + rs.getString(1), k -> new ArrayList<>()).add(shard);
+          }
+        }
+        try (Statement s = db.createStatement();
+            ResultSet rs = s.executeQuery("select id from payments.accounts")) {
+          while (rs.next()) {
+            foundOn
+                .computeIfAbsent("account " + rs.getString(1), k -> new ArrayList<>())
+                .add(shard);
           }
         }
         try (Statement s = db.createStatement();
@@ -105,6 +117,11 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
                 rs.getString(1) + "/" + rs.getString(2),
                 new Observed.PaymentState(
                     rs.getString(1), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+            foundOn
+                .computeIfAbsent(
+                    "payment of order " + rs.getString(1) + " on account " + rs.getString(2),
+                    k -> new ArrayList<>())
+                .add(shard);
           }
         }
         try (PreparedStatement s =
@@ -165,7 +182,11 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
         deposited,
         shards,
         openSagas(primaries, quietSince),
-        writes);
+        writes,
+        foundOn.entrySet().stream()
+            .filter(e -> e.getValue().size() > 1)
+            .map(e -> new Observed.Duplicate(e.getKey(), e.getValue()))
+            .toList());
   }
 
   /** Sagas not terminal, with how long they have been open (counted from no earlier than since). */

@@ -38,7 +38,13 @@ public record DrillReport(
   public static Map<String, List<String>> byCheck(List<Violation> violations) {
     Map<String, List<String>> checks = new LinkedHashMap<>();
     for (String name :
-        List.of(Checker.LOST, Checker.MONEY, Checker.LEDGER, Checker.SAGAS, Checker.LOCKS)) {
+        List.of(
+            Checker.LOST,
+            Checker.MONEY,
+            Checker.LEDGER,
+            Checker.SAGAS,
+            Checker.LOCKS,
+            Checker.PLACEMENT)) {
       checks.put(
           name,
           violations.stream().filter(v -> v.check().equals(name)).map(Violation::detail).toList());

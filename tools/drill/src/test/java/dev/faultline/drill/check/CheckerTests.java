@@ -26,6 +26,7 @@ class CheckerTests {
       new ArrayList<>(List.of(new Observed.ShardMoney(0, 0, 0), new Observed.ShardMoney(1, 0, 0)));
   private final List<Observed.OpenSaga> openSagas = new ArrayList<>();
   private final List<Observed.FencedWrite> writes = new ArrayList<>();
+  private final List<Observed.Duplicate> duplicates = new ArrayList<>();
   private long nextOp = 1;
 
   @Test
@@ -320,12 +321,27 @@ class CheckerTests {
         .containsExactlyInAnyOrder("lost account acc-2", "money account acc-3");
   }
 
+  @Test
+  void aKeyOnTwoShardsIsCaught() {
+    confirmedOrder("o-1", 1200);
+    // A copy a slot's move left behind on its old shard (planted: the order is whole otherwise).
+    duplicates.add(new Observed.Duplicate("order o-1", List.of(0, 2)));
+
+    assertThat(check())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.PLACEMENT);
+              assertThat(v.detail()).contains("order o-1").contains("[0, 2]");
+            });
+  }
+
   // --- building histories ---------------------------------------------------------------------
 
   private List<Violation> check() {
     return Checker.check(
         new History(events),
-        new Observed(orders, apiStatus, payments, deposited, shards, openSagas, writes),
+        new Observed(orders, apiStatus, payments, deposited, shards, openSagas, writes, duplicates),
         BOUND);
   }
 
