@@ -129,7 +129,7 @@ class AnalysisTests {
 
     assertThat(verdict).startsWith("drill: FAIL 2 violations (money 2); 1 ops");
     assertThat(DrillReport.verdict(DrillReport.byCheck(List.of()), a, 1, Path.of("r.html")))
-        .startsWith("drill: PASS 5 checks, 0 violations; 1 ops (100.0% ok");
+        .startsWith("drill: PASS 6 checks, 0 violations; 1 ops (100.0% ok");
     assertThat(html).contains("order o-1 &lt;double&gt;").contains("order-service-1");
     // Self-contained: the stylesheet is inlined, with its percentages intact, and what each
     // check proves comes from the checks.
