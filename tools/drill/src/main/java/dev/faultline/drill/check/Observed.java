@@ -40,18 +40,6 @@ public record Observed(
     duplicates = List.copyOf(duplicates);
   }
 
-  /** An end state with no key on two shards. */
-  public Observed(
-      Map<String, OrderState> orders,
-      Map<String, String> apiStatus,
-      Map<String, PaymentState> payments,
-      Map<String, Long> depositedCents,
-      List<ShardMoney> shards,
-      List<OpenSaga> openSagas,
-      List<FencedWrite> fencedWrites) {
-    this(orders, apiStatus, payments, depositedCents, shards, openSagas, fencedWrites, List.of());
-  }
-
   /** An order as its database holds it: {@code refundedCents} is what went back so far. */
   public record OrderState(String id, String status, long totalCents, long refundedCents) {
     public OrderState(String id, String status, long totalCents) {
