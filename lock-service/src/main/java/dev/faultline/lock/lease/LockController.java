@@ -88,7 +88,7 @@ class LockController {
     LockName lock = new LockName(name);
     zooKeeper.guarded(
         () -> {
-          leases.release(lock, caller.subject(), request.leaseId(), policy.maxLeases(caller) > 0);
+          leases.release(lock, caller.subject(), request.leaseId());
           return null;
         });
   }

@@ -84,7 +84,7 @@ public final class LockBench {
               "Curator InterProcessMutex",
               (n, into, from) -> measure(curator, into, from, n));
       Latencies.compare("cycles", "%.0f", sides[0], sides[1], "Curator");
-      contended(locks, zk, Math.max(BLOCK, cycles / 2));
+      contended(suite, lockService, zk, Math.max(BLOCK, cycles / 2));
     }
   }
 
@@ -93,8 +93,14 @@ public final class LockBench {
    * holding it for nothing and releasing, ours against Curator: a cycle's time includes its wait in
    * the queue, and cycles per second is how fast the lock changes hands.
    */
-  private static void contended(LockClient locks, CuratorFramework zk, int cycles)
-      throws Exception {
+  private static void contended(
+      RunningSuite suite, URI lockService, CuratorFramework zk, int cycles) throws Exception {
+    // A client (a customer of its own) per thread, as separate processes contending would be.
+    LockClient[] clients = new LockClient[CONTENDERS];
+    for (int i = 0; i < CONTENDERS; i++) {
+      String token = suite.customerToken("bench-contender-" + i);
+      clients[i] = new LockClient(lockService, () -> token);
+    }
     InterProcessMutex[] mutexes = new InterProcessMutex[CONTENDERS];
     for (int i = 0; i < CONTENDERS; i++) {
       mutexes[i] = new InterProcessMutex(zk, "/bench/curator-contended");
@@ -102,7 +108,7 @@ public final class LockBench {
     ClosedLoop.Operation ours =
         t -> {
           try (LockHandle lease =
-              locks
+              clients[t]
                   .acquire(
                       "bench-contended",
                       "bench-" + t,
@@ -138,6 +144,10 @@ public final class LockBench {
               "Curator InterProcessMutex, contended",
               (n, into, from) -> ClosedLoop.block(pool, CONTENDERS, n, into, from, curator));
       Latencies.compare("cycles", "%.0f", sides[0], sides[1], "Curator");
+    } finally {
+      for (LockClient client : clients) {
+        client.close();
+      }
     }
   }
 
