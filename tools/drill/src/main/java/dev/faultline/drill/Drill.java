@@ -18,12 +18,14 @@ import dev.faultline.drill.report.Analysis;
 import dev.faultline.drill.report.DrillReport;
 import dev.faultline.drill.report.HtmlReport;
 import dev.faultline.drill.report.Traffic;
+import dev.faultline.drill.reshard.ReshardRunner;
 import dev.faultline.drill.slo.Prometheus;
 import dev.faultline.drill.slo.SloSection;
 import dev.faultline.drill.suite.ComposeSuite;
 import dev.faultline.drill.suite.Deployment;
 import dev.faultline.drill.suite.KubernetesSuite;
 import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.drill.suite.Resharding;
 import dev.faultline.drill.suite.ShardPrimary;
 import dev.faultline.monitoring.slo.SloFile;
 import java.io.PrintStream;
@@ -102,6 +104,11 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
         throw new IllegalArgumentException("--faults partition: " + why.get());
       }
     }
+    Optional<Resharding> resharding =
+        options.reshard() ? suite.resharding() : Optional.<Resharding>empty();
+    if (options.reshard() && resharding.isEmpty()) {
+      throw new IllegalArgumentException("--reshard: " + suite.target() + " cannot add shards");
+    }
     faults.sweep();
     awaitSteady(faults);
     List<Schedule.Planned> plan =
@@ -123,6 +130,12 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
         String.join(",", options.faults()),
         options.seed());
     say("history and reports in %s", dir);
+    if (options.reshard()) {
+      say(
+          "resharding: a shard added at %s, removed at %s",
+          human(options.duration().dividedBy(3)),
+          human(options.duration().multipliedBy(2).dividedBy(3)));
+    }
 
     try (HistoryLog history = HistoryLog.create(dir.resolve("history.jsonl"))) {
       ShardPrimary shard0 = new ShardPrimary(suite, gateway, admin, 0);
@@ -139,21 +152,36 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
       workload.openAccounts();
       GatewayCounters countersBefore = GatewayCounters.read(gateway.bases());
 
-      long loadEnd = history.now() + options.duration().toMillis();
+      long loadStart = history.now();
+      long loadEnd = loadStart + options.duration().toMillis();
       AtomicBoolean stop = new AtomicBoolean();
       List<FaultRunner.Struck> struck;
+      List<ReshardRunner.Step> reshard = List.of();
       FaultRunner runner = new FaultRunner(faults, history, out);
-      try (ExecutorService load = Executors.newSingleThreadExecutor()) {
+      try (ExecutorService load = Executors.newFixedThreadPool(2)) {
         Future<?> running =
             load.submit(
                 () -> {
                   workload.run(() -> !stop.get());
                   return null;
                 });
+        Optional<Future<List<ReshardRunner.Step>>> moving =
+            resharding.map(
+                r ->
+                    load.submit(
+                        () ->
+                            new ReshardRunner(r, history, out)
+                                .run(
+                                    loadStart + options.duration().toMillis() / 3,
+                                    loadStart + options.duration().toMillis() * 2 / 3)));
         try {
           struck = runner.run(plan, history.now() + options.warmup().toMillis(), loadEnd);
           while (history.now() < loadEnd && !running.isDone()) {
             Thread.sleep(200);
+          }
+          if (moving.isPresent()) {
+            // A move that outlasts the load still ends before the checks look at the shards.
+            reshard = moving.get().get();
           }
         } finally {
           stop.set(true);
@@ -170,14 +198,26 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
       Duration settled = observer.awaitSagasTerminal(options.sagaBound());
       History recorded = history.history();
       Observed observed = observer.observe(recorded, workload.accounts(), id, quietSince);
-      List<Violation> violations = Checker.check(recorded, observed, options.sagaBound());
+      List<Violation> violations =
+          new java.util.ArrayList<>(Checker.check(recorded, observed, options.sagaBound()));
+      reshard.stream()
+          .filter(step -> !step.ok())
+          .forEach(
+              step ->
+                  violations.add(
+                      new Violation(
+                          Checker.RESHARD,
+                          step.kind()
+                              + (step.shard() < 0 ? "" : " shard " + step.shard())
+                              + " failed: "
+                              + step.error())));
       say("locks: %s", Checker.lockModel(recorded));
 
       Analysis analysis = Analysis.of(recorded, struck);
       Traffic traffic =
           Traffic.of(recorded, GatewayCounters.read(gateway.bases()).since(countersBefore));
       SloSection slo = sloSection(history.startedAt(), loadStoppedMs);
-      Map<String, List<String>> checks = DrillReport.byCheck(violations);
+      Map<String, List<String>> checks = DrillReport.byCheck(violations, options.reshard());
       Path html = dir.resolve("report.html");
       String verdict = DrillReport.verdict(checks, analysis, struck.size(), html);
       DrillReport report =
@@ -193,10 +233,20 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
               violations.size(),
               verdict,
               slo,
-              traffic);
+              traffic,
+              options.reshard() ? reshard : null);
       report.writeJson(dir.resolve("report.json"));
       HtmlReport.write(report, html);
       summary(observed, checks, analysis);
+      reshard.forEach(
+          step ->
+              say(
+                  "  reshard %-6s shard %d at %.1f s, took %.1f s: %s",
+                  step.kind(),
+                  step.shard(),
+                  step.startMs() / 1e3,
+                  (step.endMs() - step.startMs()) / 1e3,
+                  step.ok() ? "DONE" : "FAILED"));
       say("traffic: %s", traffic.summary());
       out.println(verdict);
       return violations.isEmpty() ? 0 : 1;

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  *     (docker-compose.yml's containers) or {@code k8s} (the pods of k8s/ in a cluster)
  * @param context with {@code k8s}: the kubeconfig context (kubectl's current one if null)
  * @param namespace with {@code k8s}: the suite's namespace
+ * @param reshard whether a shard is added at a third of the duration and removed at two thirds
  */
 record DrillOptions(
     Duration duration,
@@ -37,7 +38,8 @@ record DrillOptions(
     Duration warmup,
     String target,
     @Nullable String context,
-    String namespace) {
+    String namespace,
+    boolean reshard) {
   static final List<String> TARGETS = List.of("local", "compose", "k8s");
 
   static final String USAGE =
@@ -45,6 +47,7 @@ record DrillOptions(
       usage: bin/suite drill [--duration 2m] [--faults services,pg,zk] [--seed N]
                              [--rate 10] [--clients 6] [--saga-bound 60s] [--warmup 10s]
                              [--target local|compose|k8s] [--context C] [--namespace N]
+                             [--reshard]
 
         --duration    how long the load runs; faults strike within it (30s .. 1h)
         --faults      what to kill, one at a time: kinds services, pg, zk, gateway (local:
@@ -64,6 +67,11 @@ record DrillOptions(
                       the pods of k8s/ on a cluster; the same load, faults, checks and reports
         --context     k8s: the kubeconfig context (default: kubectl's current context)
         --namespace   k8s: the suite's namespace (default: faultline)
+        --reshard     local: add a shard at a third of the duration (bin/suite shards add: its
+                      nodes start, a 1/(n+1) share of the slots moves to it) and remove it at two
+                      thirds (bin/suite shards remove), while the load runs and faults strike; a
+                      seventh check, reshard, says both moves ended DONE, and the others say
+                      nothing was lost, doubled or left on two shards
 
       On k8s a kill is `kubectl delete pod NAME --grace-period=0 --force --wait=false` (a
       service's pod is its group's n-th by name; zk-1..3 are zk-0..2; a shard's primary is the pod
@@ -80,10 +88,15 @@ record DrillOptions(
 
   static DrillOptions parse(List<String> args) {
     Map<String, String> given = new LinkedHashMap<>();
+    boolean reshard = false;
     for (int i = 0; i < args.size(); i++) {
       String name = args.get(i);
       if (!name.startsWith("--")) {
         throw new IllegalArgumentException("unexpected '" + name + "'");
+      }
+      if (name.equals("--reshard")) {
+        reshard = true;
+        continue;
       }
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException(name + " needs a value");
@@ -132,6 +145,11 @@ record DrillOptions(
           "--faults partition: cuts processes off on loopback (iptables and cgroups), so only"
               + " with --target local");
     }
+    if (reshard && !target.equals("local")) {
+      throw new IllegalArgumentException(
+          "--reshard starts and stops a shard's database nodes (bin/suite shards), so only with"
+              + " --target local; compose and k8s have a fixed set of them");
+    }
     if (!TARGETS.contains(target)) {
       throw new IllegalArgumentException(
           "--target must be one of " + String.join(", ", TARGETS) + ", got '" + target + "'");
@@ -147,7 +165,8 @@ record DrillOptions(
         duration("warmup", given.getOrDefault("warmup", "10s")),
         target,
         given.get("context"),
-        given.getOrDefault("namespace", "faultline"));
+        given.getOrDefault("namespace", "faultline"),
+        reshard);
   }
 
   /** As the report shows them (and as they would be typed again). */
@@ -164,6 +183,9 @@ record DrillOptions(
     if (target.equals("k8s")) {
       map.put("context", context == null ? "(current)" : context);
       map.put("namespace", namespace);
+    }
+    if (reshard) {
+      map.put("reshard", true);
     }
     return map;
   }

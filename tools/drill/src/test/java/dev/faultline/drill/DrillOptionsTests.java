@@ -57,4 +57,18 @@ class DrillOptionsTests {
         .contains("[--target local|compose|k8s] [--context C] [--namespace N]")
         .contains("kubectl delete pod NAME --grace-period=0 --force --wait=false");
   }
+
+  @Test
+  void reshardIsAFlagForTheLocalSuiteOnly() {
+    assertThat(DrillOptions.parse(List.of()).reshard()).isFalse();
+    DrillOptions reshard =
+        DrillOptions.parse(List.of("--reshard", "--duration", "3m", "--faults", "pg"));
+    assertThat(reshard.reshard()).isTrue();
+    assertThat(reshard.duration()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(reshard.asMap()).containsEntry("reshard", true);
+    assertThat(DrillOptions.parse(List.of("--seed", "3", "--reshard")).reshard()).isTrue();
+    assertThatThrownBy(() -> DrillOptions.parse(List.of("--reshard", "--target", "compose")))
+        .hasMessageContaining("only with --target local");
+    assertThat(DrillOptions.USAGE).contains("[--reshard]");
+  }
 }

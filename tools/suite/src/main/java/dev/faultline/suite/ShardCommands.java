@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,9 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration MOVE_TIMEOUT = Duration.ofMinutes(60);
+
+  /** How long a command waits for an unavailable router (restarting, failing over). */
+  private static final Duration ROUTER_WAIT = Duration.ofMinutes(3);
 
   int run(List<String> args) throws Exception {
     if (args.isEmpty()) {
@@ -77,30 +81,40 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
             + ", synchronous replica :"
             + shard.get(1).port(),
         started);
+    String body =
+        JSON.writeValueAsString(
+            java.util.Map.of(
+                "id",
+                id,
+                "primary",
+                "127.0.0.1:" + shard.get(0).port(),
+                "replicas",
+                List.of("127.0.0.1:" + shard.get(1).port())));
     HttpResponse<String> registered =
-        send(
-            request("/api/shards")
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(
-                            java.util.Map.of(
-                                "id",
-                                id,
-                                "primary",
-                                "127.0.0.1:" + shard.get(0).port(),
-                                "replicas",
-                                List.of("127.0.0.1:" + shard.get(1).port()))))));
-    if (registered.statusCode() != 202) {
-      throw new IOException(
-          "the router refused shard "
-              + id
-              + ": "
-              + registered.statusCode()
-              + " "
-              + registered.body());
+        sendRetrying(
+            () ->
+                request("/api/shards")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)),
+            started);
+    String job;
+    if (registered.statusCode() == 202) {
+      job = JSON.readTree(registered.body()).path("id").asString();
+    } else {
+      // An answer lost on the way (the router or the gateway failed just then) and the call
+      // retried: the first went through, and its job is the one moving slots now.
+      job =
+          runningJob("add-" + id + "-")
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "the router refused shard "
+                              + id
+                              + ": "
+                              + registered.statusCode()
+                              + " "
+                              + registered.body()));
     }
-    String job = JSON.readTree(registered.body()).path("id").asString();
     Startup.say(out, "shard " + id + " registered; moving slots to it (job " + job + ")", started);
     return follow(job, started);
   }
@@ -115,9 +129,14 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
       throw new CommandLine.UsageException("shard " + id + " is the last one");
     }
     HttpResponse<String> drain =
-        send(request("/api/shards/" + id + "/drain").POST(HttpRequest.BodyPublishers.noBody()));
-    if (drain.statusCode() == 202) {
-      String job = JSON.readTree(drain.body()).path("id").asString();
+        sendRetrying(
+            () -> request("/api/shards/" + id + "/drain").POST(HttpRequest.BodyPublishers.noBody()),
+            started);
+    Optional<String> retried =
+        drain.statusCode() == 409 ? runningJob("drain-" + id + "-") : Optional.empty();
+    if (drain.statusCode() == 202 || retried.isPresent()) {
+      String job =
+          retried.isPresent() ? retried.get() : JSON.readTree(drain.body()).path("id").asString();
       Startup.say(out, "draining shard " + id + " (job " + job + ")", started);
       if (follow(job, started) != 0) {
         return 1;
@@ -131,7 +150,8 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
               + " "
               + drain.body());
     }
-    HttpResponse<String> removed = send(request("/api/shards/" + id).DELETE());
+    HttpResponse<String> removed =
+        sendRetrying(() -> request("/api/shards/" + id).DELETE(), started);
     if (removed.statusCode() != 204 && removed.statusCode() != 404) {
       throw new IOException(
           "the router refused to remove shard "
@@ -163,7 +183,8 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
     long deadline = System.nanoTime() + MOVE_TIMEOUT.toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> list = send(request("/api/shards/migrations").GET());
+      HttpResponse<String> list =
+          sendRetrying(() -> request("/api/shards/migrations").GET(), started);
       JsonNode found = null;
       if (list.statusCode() == 200) {
         for (JsonNode m : JSON.readTree(list.body())) {
@@ -202,6 +223,61 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
       Thread.sleep(500);
     }
     throw new IOException("job " + job + " still running after " + MOVE_TIMEOUT);
+  }
+
+  /** The id of the running job whose id starts with {@code prefix}, if there is one. */
+  private Optional<String> runningJob(String prefix) throws Exception {
+    HttpResponse<String> list =
+        sendRetrying(() -> request("/api/shards/migrations").GET(), System.nanoTime());
+    if (list.statusCode() != 200) {
+      return Optional.empty();
+    }
+    for (JsonNode m : JSON.readTree(list.body())) {
+      String id = m.path("id").asString();
+      if (id.startsWith(prefix) && m.path("state").asString().equals("RUNNING")) {
+        return Optional.of(id);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Sends a request until it gets an answer that is not "unavailable": while the router restarts or
+   * fails over (its lease moving, the gateway finding no instance), a resharding command waits for
+   * it rather than giving up, as an operator would. Every request here is safe to send again: a
+   * repeated registration or drain is refused as a duplicate and its job taken up, a repeated
+   * removal finds nothing to remove.
+   */
+  private HttpResponse<String> sendRetrying(RequestSupplier request, long started)
+      throws Exception {
+    long deadline = System.nanoTime() + ROUTER_WAIT.toNanos();
+    String last = "";
+    while (true) {
+      try {
+        HttpResponse<String> response = send(request.get());
+        if (!List.of(502, 503, 504).contains(response.statusCode())) {
+          return response;
+        }
+        last = response.statusCode() + " " + response.body();
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the router did not answer for " + ROUTER_WAIT + ": " + last);
+      }
+      Startup.say(out, "the router is unavailable (" + oneLine(last) + "); trying again", started);
+      Thread.sleep(2_000);
+    }
+  }
+
+  @FunctionalInterface
+  private interface RequestSupplier {
+    HttpRequest.Builder get() throws IOException;
+  }
+
+  private static String oneLine(String text) {
+    String line = text.replaceAll("\\s+", " ");
+    return line.length() > 160 ? line.substring(0, 160) + "..." : line;
   }
 
   private HttpRequest.Builder request(String path) throws IOException {

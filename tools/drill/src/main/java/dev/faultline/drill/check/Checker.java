@@ -45,6 +45,9 @@ public final class Checker {
   public static final String LOCKS = "locks";
   public static final String PLACEMENT = "placement";
 
+  /** With {@code --reshard}: the shard added and removed during the load; its moves ended DONE. */
+  public static final String RESHARD = "reshard";
+
   private static final Set<String> TERMINAL =
       Set.of("CONFIRMED", "REJECTED", "CANCELLED", "PARTIALLY_REFUNDED", "REFUNDED");
 
@@ -100,6 +103,9 @@ public final class Checker {
       case PLACEMENT ->
           "every order, account and payment lives on exactly one shard (a slot's move leaves no"
               + " copy behind and makes none twice)";
+      case RESHARD ->
+          "a shard added under load and faults (its share of the slots moved to it) and removed"
+              + " again (drained to the others): both moves ended DONE";
       case LOCKS ->
           "fenced writes accepted in token order (drill register and account balances); no two"
               + " clients held one lock at once; every lock's history is linearizable against a"

@@ -4,6 +4,7 @@ import dev.faultline.drill.check.Checker;
 import dev.faultline.drill.check.Violation;
 import dev.faultline.drill.fault.FaultRunner;
 import dev.faultline.drill.fault.Schedule;
+import dev.faultline.drill.reshard.ReshardRunner;
 import dev.faultline.drill.slo.SloSection;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,19 +33,30 @@ public record DrillReport(
     int violations,
     String verdict,
     @Nullable SloSection slo,
-    @Nullable Traffic traffic) {
+    @Nullable Traffic traffic,
+    @Nullable List<ReshardRunner.Step> reshard) {
 
   /** Every check by name, in order, with its violations (an empty list: it passed). */
   public static Map<String, List<String>> byCheck(List<Violation> violations) {
+    return byCheck(violations, false);
+  }
+
+  /** The same, with {@value Checker#RESHARD} when the drill added and removed a shard. */
+  public static Map<String, List<String>> byCheck(List<Violation> violations, boolean reshard) {
     Map<String, List<String>> checks = new LinkedHashMap<>();
-    for (String name :
-        List.of(
-            Checker.LOST,
-            Checker.MONEY,
-            Checker.LEDGER,
-            Checker.SAGAS,
-            Checker.LOCKS,
-            Checker.PLACEMENT)) {
+    List<String> names =
+        new java.util.ArrayList<>(
+            List.of(
+                Checker.LOST,
+                Checker.MONEY,
+                Checker.LEDGER,
+                Checker.SAGAS,
+                Checker.LOCKS,
+                Checker.PLACEMENT));
+    if (reshard) {
+      names.add(Checker.RESHARD);
+    }
+    for (String name : names) {
       checks.put(
           name,
           violations.stream().filter(v -> v.check().equals(name)).map(Violation::detail).toList());

@@ -1,6 +1,7 @@
 package dev.faultline.drill.report;
 
 import dev.faultline.drill.check.Checker;
+import dev.faultline.drill.reshard.ReshardRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ public final class HtmlReport {
     charts(h, r, a, endMs);
     SloHtml.append(h, r.slo(), r.faults(), endMs);
     faults(h, a);
+    reshard(h, r.reshard());
     recovery(h, a);
     operations(h, a);
     traffic(h, r.traffic());
@@ -116,6 +118,36 @@ public final class HtmlReport {
     h.append(
         "<div class=legend><i style=background:#2563eb></i>p50<i style=background:#db2777></i>p99"
             + " &nbsp;(operations invoked in each window, from invocation to completion)</div></div>");
+  }
+
+  /** With {@code --reshard}: the shard added and removed under the load, and how long each took. */
+  private static void reshard(StringBuilder h, @Nullable List<ReshardRunner.Step> steps) {
+    if (steps == null) {
+      return;
+    }
+    h.append(
+        "<h2>Resharding</h2><table><tr><th>step</th><th>shard</th><th class=num>at</th>"
+            + "<th class=num>took</th><th>result</th></tr>");
+    for (ReshardRunner.Step step : steps) {
+      h.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%s</td><td class=num>%.1f s</td><td class=num>%.1f s</td>"
+                  + "<td>%s</td></tr>",
+              step.kind().equals("add")
+                  ? "add (start its nodes, move its share of the slots to it)"
+                  : "remove (drain it to the others, stop its nodes)",
+              step.shard() < 0 ? "?" : Integer.toString(step.shard()),
+              step.startMs() / 1e3,
+              (step.endMs() - step.startMs()) / 1e3,
+              step.ok()
+                  ? "<span class=ok>DONE</span>"
+                  : "<span class=bad>FAILED</span> " + Html.esc(step.error())));
+    }
+    if (steps.isEmpty()) {
+      h.append("<tr><td colspan=5>the load ended before the first step</td></tr>");
+    }
+    h.append("</table>");
   }
 
   private static void faults(StringBuilder h, Analysis a) {

@@ -70,6 +70,14 @@ public interface Deployment {
   /** The instances that are not healthy now, by name. */
   List<String> unhealthy() throws IOException;
 
+  /**
+   * Adding and removing shards online, where this deployment can start a shard's nodes ({@code
+   * bin/suite shards}); compose and Kubernetes have a fixed set of database nodes.
+   */
+  default Optional<Resharding> resharding() {
+    return Optional.empty();
+  }
+
   /** How a user brings instance {@code NAME} back by hand, for messages. */
   String startCommand();
 

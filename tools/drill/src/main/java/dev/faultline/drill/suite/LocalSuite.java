@@ -71,9 +71,48 @@ public record LocalSuite(SuiteHome home, SuitePorts ports) implements Deployment
     return command().status();
   }
 
-  /** Runs {@code bin/suite ARGS}; its output, or an exception with its log when it fails. */
+  /**
+   * Runs {@code bin/suite ARGS}; its output, or an exception with its log when it fails. A command
+   * that finds the suite's lock taken (a restart while {@code shards add} starts a shard's nodes,
+   * both from this drill) is tried again until {@code timeout}: the two only meet in time, never in
+   * what they change.
+   */
   public String suite(Duration timeout, String... args) throws IOException {
-    return command().ok(timeout, args);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return command().ok(timeout, args);
+      } catch (IOException e) {
+        if (!String.valueOf(e.getMessage()).contains(LOCK_TAKEN) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for the suite's lock", e);
+      }
+    }
+  }
+
+  /** What {@code bin/suite} says when another of its commands holds the suite's lock. */
+  private static final String LOCK_TAKEN = "another bin/suite command is changing the suite";
+
+  @Override
+  public Optional<Resharding> resharding() {
+    return Optional.of(
+        new Resharding() {
+          @Override
+          public String add() throws IOException {
+            return suite(Duration.ofMinutes(20), "shards", "add");
+          }
+
+          @Override
+          public String remove(int shard) throws IOException {
+            return suite(Duration.ofMinutes(20), "shards", "remove", Integer.toString(shard));
+          }
+        });
   }
 
   private SuiteCommand command() {

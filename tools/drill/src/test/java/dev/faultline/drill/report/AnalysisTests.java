@@ -10,6 +10,7 @@ import dev.faultline.drill.fault.Target;
 import dev.faultline.drill.history.Event;
 import dev.faultline.drill.history.Event.Outcome;
 import dev.faultline.drill.history.History;
+import dev.faultline.drill.reshard.ReshardRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,10 @@ class AnalysisTests {
             new Traffic(
                 Map.of("order-service", Map.of("order-service-1", 40L, "order-service-2", 38L)),
                 Map.of("overloaded", 3L),
-                Map.of("concurrency-limit", 3L, "rate-limit", 0L, "retries", 7L)));
+                Map.of("concurrency-limit", 3L, "rate-limit", 0L, "retries", 7L)),
+            List.of(
+                new ReshardRunner.Step("add", 2, 40_000, 71_500, null),
+                new ReshardRunner.Step("remove", 2, 80_000, 95_000, "job drain-2-9 FAILED")));
     String html = HtmlReport.render(report);
     report.writeJson(dir.resolve("report.json"));
     assertThat(DrillReport.readJson(dir.resolve("report.json"))).isEqualTo(report);
@@ -130,6 +134,12 @@ class AnalysisTests {
     assertThat(verdict).startsWith("drill: FAIL 2 violations (money 2); 1 ops");
     assertThat(DrillReport.verdict(DrillReport.byCheck(List.of()), a, 1, Path.of("r.html")))
         .startsWith("drill: PASS 6 checks, 0 violations; 1 ops (100.0% ok");
+    assertThat(
+            DrillReport.byCheck(List.of(new Violation(Checker.RESHARD, "add failed")), true)
+                .get(Checker.RESHARD))
+        .containsExactly("add failed");
+    assertThat(DrillReport.byCheck(List.of(), true)).hasSize(7);
+    assertThat(html).contains("Resharding").contains("31.5 s").contains("job drain-2-9 FAILED");
     assertThat(html).contains("order o-1 &lt;double&gt;").contains("order-service-1");
     // Self-contained: the stylesheet is inlined, with its percentages intact, and what each
     // check proves comes from the checks.
