@@ -12,11 +12,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -132,5 +135,52 @@ class LockLimitsIT {
     }
     assertThat(statuses).filteredOn(s -> s == 200).hasSize(3);
     assertThat(statuses).filteredOn(s -> s != 200).containsOnly(409);
+  }
+
+  /**
+   * One customer's threads racing for one lock, each as a holder of its own, acquire and release in
+   * a loop: each acquire is granted or told the lock is busy, never a 503. (Both the lock node and
+   * the customer's lease index move with every grant; a loser must see the lock as held, not retry
+   * against the index until it gives up.)
+   */
+  @Test
+  void oneCustomersThreadsRacingForOneLockAreGrantedOrToldItIsBusy() throws Exception {
+    String frank = TestTokens.customer("frank-" + run);
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> racing = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        String holder = "h" + t;
+        racing.add(
+            threads.submit(
+                () -> {
+                  awaitQuietly(start);
+                  for (int i = 0; i < 100; i++) {
+                    HttpResponse<String> granted =
+                        http.post(
+                            "/api/locks/" + run + "-one/acquire",
+                            frank,
+                            "{\"holder\":\""
+                                + holder
+                                + "\",\"ttlMs\":30000,\"waitMs\":"
+                                + (i % 2) * 10_000
+                                + "}");
+                    statuses.merge(granted.statusCode(), 1, Integer::sum);
+                    if (granted.statusCode() == 200) {
+                      assertThat(release(frank, "one", granted).statusCode()).isEqualTo(204);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : racing) {
+        f.get();
+      }
+    }
+    assertThat(statuses.keySet()).as("statuses %s", statuses).isSubsetOf(200, 409);
+    assertThat(statuses.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(800);
+    assertThat(statuses.get(200)).isGreaterThan(8);
   }
 }

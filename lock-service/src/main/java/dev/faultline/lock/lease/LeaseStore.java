@@ -13,6 +13,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -241,8 +242,13 @@ class LeaseStore {
         return Optional.of(lease(name, record, czxidOf(name, leaseId)));
       } catch (KeeperException.NodeExistsException held) {
         return Optional.empty();
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
-        // another grant moved the lock node first: look again
+      } catch (KeeperException.BadVersionException granted) {
+        // Another grant moved the lock node since it was read: the lock was held within this
+        // acquire's time, whoever holds it now. Treated as held, the caller reads who has it (the
+        // same holder gets its lease, a waiter waits), instead of racing every other grant again.
+        return Optional.empty();
+      } catch (KeeperException.NoNodeException raced) {
+        // the lock node was being made: look again
       }
     }
     throw new LockServiceUnavailableException("the lock keeps changing under this grant; retry");
@@ -275,8 +281,9 @@ class LeaseStore {
       LeaseRecord record = new LeaseRecord(owner, holder, leaseId, ttlMs, 0, lock.getVersion() + 1);
       byte[] data = json.writeValueAsBytes(record);
       var ops = new java.util.ArrayList<CuratorOp>();
-      ops.add(zk.transactionOp().setData().withVersion(indexStat.getVersion()).forPath(index));
+      // The lock node first: when both it and the index moved, the failure names the lock.
       ops.add(zk.transactionOp().setData().withVersion(lock.getVersion()).forPath(lockPath(name)));
+      ops.add(zk.transactionOp().setData().withVersion(indexStat.getVersion()).forPath(index));
       if (held.contains(name.value())) {
         ops.add(zk.transactionOp().delete().forPath(entry)); // a stale entry of an earlier lease
       }
@@ -292,12 +299,37 @@ class LeaseStore {
       } catch (KeeperException.NodeExistsException lockHeld) {
         return Optional.empty();
       } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+        if (failedOperation(raced) == 0) {
+          // Another grant of this lock since it was read (its version is the first check): held
+          // within this acquire's time, as above. Only the caller's own index moving is retried:
+          // the same caller's threads racing for one lock would otherwise outrun each other.
+          return Optional.empty();
+        }
         if (attempt > 10) {
           throw new LockServiceUnavailableException(
               "the lease index of this caller keeps changing; retry");
         }
       }
     }
+  }
+
+  /**
+   * The position of the operation that failed a multi: ZooKeeper answers each operation before it
+   * {@code OK} and each after it {@code RUNTIMEINCONSISTENCY}. -1 if the answer does not say.
+   */
+  static int failedOperation(KeeperException failed) {
+    List<OpResult> results = failed.getResults();
+    if (results == null) {
+      return -1;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) instanceof OpResult.ErrorResult error
+          && error.getErr() != KeeperException.Code.OK.intValue()
+          && error.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Drops index entries whose lease is gone or is another lease now; returns what is left. */
