@@ -628,21 +628,32 @@ class SuiteEndToEndIT {
 
   @Test
   @Order(10)
-  void aChaosDrillKillingEveryKindOfProcessPasses() throws Exception {
+  void aChaosDrillKillingEveryKindOfProcessWhileAShardIsAddedAndRemovedPasses() throws Exception {
     // The drill as a user runs it: one of each kind the issue names is killed under load (the
-    // schedule hits every chosen group once per round, in seeded order), then the checker rules.
+    // schedule hits every chosen group once per round, in seeded order), while a third shard is
+    // added (at 100 s) and removed again (at 200 s); then the checker rules, the placement check
+    // included: every key on exactly one shard.
     Commands.Result drill =
         suite.run(
-            Duration.ofMinutes(12),
+            Duration.ofMinutes(14),
             "drill",
             "--duration",
             "5m",
             "--faults",
             "order-service,payment-service,lock-service,pg,zk",
             "--seed",
-            "7");
+            "7",
+            "--reshard");
     JsonNode report = Drills.assertPassedStrikingEveryKind(drill, SUITE_HOME, 7, "local");
     Path dir = Drills.find(SUITE_HOME, 7, "local");
+    assertThat(report.get("checks").propertyNames()).contains(Checker.PLACEMENT, Checker.RESHARD);
+    assertThat(report.get("reshard").valueStream())
+        .extracting(step -> step.get("kind").asString() + " " + step.get("error").isNull())
+        .containsExactly("add true", "remove true");
+    assertThat(drill.output()).contains("drill: PASS 7 checks");
+    JsonNode shards = JSON.readTree(gateway.get("/api/shards", adminToken).body());
+    assertThat(shards.get("shards")).hasSize(2);
+    assertThat(processNames()).doesNotContain("pg-shard-2-primary", "pg-shard-2-replica");
     assertThat(report.get("analysis").get("totals").get("ok").asLong()).isGreaterThan(500);
     assertThat(java.nio.file.Files.readString(dir.resolve("report.html")))
         .contains("drill: PASS")
