@@ -97,10 +97,10 @@ class ReshardingIT {
    * Per key, its entries' ids follow their n, 1, 2, 3… with none missing or twice, and all of a
    * key's entries are on one shard.
    */
-  private static void assertEntriesInOrder(int shards) throws Exception {
+  private void assertEntriesInOrder(int shards) throws Exception {
     Map<String, Integer> shardOfKey = new HashMap<>();
     for (int i = 0; i < shards; i++) {
-      try (Connection c = fixture.shard(i).primary().appConnection();
+      try (Connection c = currentPrimary(i).appConnection();
           Statement s = c.createStatement();
           ResultSet rs =
               s.executeQuery(
@@ -136,6 +136,7 @@ class ReshardingIT {
     final Map<String, Long> lastAckNanos = new ConcurrentHashMap<>();
     final AtomicLong longestGapNanos = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
     final AtomicLong writes = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -162,9 +163,22 @@ class ReshardingIT {
                   }
                 } catch (ShardRefusedException e) {
                   refused.incrementAndGet();
+                } catch (RuntimeException e) {
+                  // A node killed under the write (the failover step): the outcome is unknown, so
+                  // nothing is recorded as acknowledged; the writer goes on.
+                  failed.incrementAndGet();
+                  sleepQuietly(20);
                 }
               }
             });
+      }
+    }
+
+    private static void sleepQuietly(long ms) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
@@ -204,7 +218,7 @@ class ReshardingIT {
   private Map<String, List<Integer>> whereIsEveryKey(int shards) throws Exception {
     Map<String, List<Integer>> found = new HashMap<>();
     for (int i = 0; i < shards; i++) {
-      try (Connection c = fixture.shard(i).primary().appConnection();
+      try (Connection c = currentPrimary(i).appConnection();
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("select id from items.items")) {
         while (rs.next()) {
@@ -354,6 +368,99 @@ class ReshardingIT {
     }
 
     aCutoverThatFailsBeforeTheSwitchIsRolledBackAndTriedAgain(client, last);
+    aSourcePrimaryKilledMidMoveFailsOverAndTheMoveLosesNothing(client);
+  }
+
+  /** The node of shard {@code i} that the topology names its primary now (failovers move it). */
+  private dev.faultline.cluster.postgres.PostgresNode currentPrimary(int i) throws Exception {
+    PostgresShard shard = fixture.shard(i);
+    var listed = store.read().orElseThrow().topology().shard(i);
+    if (listed.isEmpty()) {
+      return shard.primary(); // removed from the topology: its nodes stay as they were
+    }
+    String primary = listed.get().primary();
+    return ShardFixture.address(shard.primary().port()).equals(primary)
+        ? shard.primary()
+        : shard.replica();
+  }
+
+  /**
+   * Shard 2 joins again under writers, and while a batch moves out of shard 0 its primary is
+   * killed: the router promotes shard 0's replica, the mover's step fails against the dead node and
+   * is tried again against the new primary (the changes captured before the kill were replicated
+   * synchronously with the writes), and the job ends DONE. Every acknowledged write is found,
+   * exactly once, on its owner.
+   */
+  private void aSourcePrimaryKilledMidMoveFailsOverAndTheMoveLosesNothing(ShardClient client)
+      throws Exception {
+    PostgresShard source = fixture.shard(0);
+    Map<String, Long> acknowledged;
+    try (Writers writers = new Writers(client)) {
+      Thread.sleep(300);
+      HttpResponse<String> added =
+          http()
+              .post(
+                  "/api/shards",
+                  TestTokens.admin(),
+                  "{\"id\":2,\"primary\":\""
+                      + address(fixture.shard(2), true)
+                      + "\",\"replicas\":[\""
+                      + address(fixture.shard(2), false)
+                      + "\"]}");
+      assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+      String id = JSON.readTree(added.body()).path("id").asString();
+      // Mid-move: a batch out of shard 0 has started and not yet been switched.
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(10))
+          .until(
+              () -> {
+                JsonNode job = job(id);
+                return job.path("state").asString().equals("RUNNING")
+                    && job.path("source").asInt(-1) == 0
+                    && List.of("PREPARE", "COPY", "CATCH_UP")
+                        .contains(job.path("phase").asString());
+              });
+      long epoch = store.read().orElseThrow().topology().epoch();
+      source.kill(source.primary());
+      long writesAtKill = writers.writes.get();
+      JsonNode done = awaitJobDone(id);
+      assertThat(done.path("slotsDone").asInt()).isEqualTo(16384 / 3);
+      Topology after = store.read().orElseThrow().topology();
+      assertThat(after.epoch()).isGreaterThan(epoch);
+      assertThat(after.shard(0).orElseThrow().primary())
+          .as("shard 0's replica was promoted")
+          .isEqualTo(address(source, false));
+      Thread.sleep(300);
+      writers.close();
+      assertThat(writers.writes.get())
+          .as("the writers went on after the kill")
+          .isGreaterThan(writesAtKill + 100);
+      acknowledged = Map.copyOf(writers.acknowledged);
+      System.out.printf(
+          "failover mid-move: %d writes (%d after the kill), %d refused, %d failed (outcome"
+              + " unknown), job %s%n",
+          writers.writes.get(),
+          writers.writes.get() - writesAtKill,
+          writers.refused.get(),
+          writers.failed.get(),
+          id);
+    }
+    Topology now = store.read().orElseThrow().topology();
+    Map<String, List<Integer>> where = whereIsEveryKey(3);
+    for (var entry : where.entrySet()) {
+      assertThat(entry.getValue()).as(entry.getKey()).hasSize(1);
+      assertThat(entry.getValue().getFirst())
+          .as(entry.getKey())
+          .isEqualTo(now.slotRing().shardOf(entry.getKey()));
+    }
+    assertThat(now.slotRing().slotCounts()).containsEntry(2, 16384 / 3);
+    for (var entry : acknowledged.entrySet()) {
+      String value = get(client, entry.getKey());
+      assertThat(value).as(entry.getKey()).isNotNull();
+      assertThat(Long.parseLong(value)).as(entry.getKey()).isGreaterThanOrEqualTo(entry.getValue());
+    }
+    assertEntriesInOrder(3);
   }
 
   /**
