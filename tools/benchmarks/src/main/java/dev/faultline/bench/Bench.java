@@ -25,7 +25,7 @@ public final class Bench {
                 + "       bin/bench failover [--shard N] [--writers 4] [--seconds 20]"
                 + "   (against a running bin/suite)\n"
                 + "       bin/bench locks [--cycles 2000]   (against a running bin/suite)\n"
-                + "       bin/bench saga [--sagas 400] [--clients 4]   (against a running bin/suite)\n"
+                + "       bin/bench saga [--sagas 400] [--clients 4] [--cpu]   (against a running bin/suite)\n"
                 + "       bin/bench overload [--seconds 15] [--customers 500]   (against a running"
                 + " bin/suite)\n"
                 + "       bin/bench balance [--requests 200000]   (a simulation, then against a"

@@ -3,6 +3,7 @@ package dev.faultline.bench.saga;
 import dev.faultline.bench.Bench;
 import dev.faultline.bench.ClosedLoop;
 import dev.faultline.bench.Latencies;
+import dev.faultline.bench.ProcessCpu;
 import dev.faultline.bench.RunningSuite;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and fenced charge with its ledger entries, confirm) through the gateway, next to the services'
  * own statements run from this process ({@link SagaFloor}: the floor PostgreSQL sets, no HTTP, no
  * services, no lease). Blocks of 40 sagas alternate between the two so both see the same machine.
- * Reports sagas per second and per-saga p50/p99, and the ratios.
+ * Reports sagas per second and per-saga p50/p99, and the ratios. With {@code --cpu}, then each path
+ * alone for as many sagas again, with the CPU each suite process spent per saga ({@link
+ * ProcessCpu}).
  */
 public final class SagaBench {
   private static final int BLOCK = 40;
@@ -74,6 +77,18 @@ public final class SagaBench {
               "the services' own statements over JDBC, one process (floor)",
               (n, into, from) -> floorPath.block(pool, n, into, from));
       Latencies.compare("sagas", "%.1f", sides[0], sides[1], "floor");
+      if (java.util.List.of(args).contains("--cpu")) {
+        // Where the CPU goes, each path alone: on a machine whose cores every process shares,
+        // CPU per saga is what bounds the throughput.
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (var side : java.util.List.of(oursPath, floorPath)) {
+          ProcessCpu before = ProcessCpu.snapshot(suite.command());
+          side.block(pool, sagas, new long[sagas], 0);
+          ProcessCpu.snapshot(suite.command())
+              .since(before)
+              .print(side == oursPath ? "ours, alone" : "floor, alone", sagas, cores);
+        }
+      }
     }
   }
 
