@@ -267,17 +267,7 @@ class ReshardingIT {
     long refused;
     try (Writers writers = new Writers(client)) {
       Thread.sleep(500);
-      HttpResponse<String> added =
-          http()
-              .post(
-                  "/api/shards",
-                  TestTokens.admin(),
-                  "{\"id\":2,\"primary\":\""
-                      + address(fixture.shard(2), true)
-                      + "\",\"replicas\":[\""
-                      + address(fixture.shard(2), false)
-                      + "\"]}");
-      assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+      HttpResponse<String> added = addShard2();
       JsonNode job = JSON.readTree(added.body());
       assertThat(job.path("slotsTotal").asInt()).isEqualTo(16384 / 3);
       JsonNode done = awaitJobDone(job.path("id").asString());
@@ -298,23 +288,10 @@ class ReshardingIT {
     Topology after = store.read().orElseThrow().topology();
     assertThat(after.slotRing().slotCounts()).containsEntry(2, 16384 / 3);
     assertThat(after.frozen()).isEmpty();
-    var ring = after.slotRing();
 
-    // Exactly one copy of every key, on the shard that owns its slot now.
-    Map<String, List<Integer>> where = whereIsEveryKey(3);
-    for (var entry : where.entrySet()) {
-      assertThat(entry.getValue()).as(entry.getKey()).hasSize(1);
-      assertThat(entry.getValue().getFirst())
-          .as(entry.getKey())
-          .isEqualTo(ring.shardOf(entry.getKey()));
-    }
+    Map<String, List<Integer>> where = assertEveryKeyOnceOnItsOwner(after);
     assertThat(where.values().stream().filter(l -> l.getFirst() == 2).count()).isPositive();
-    // No acknowledged write lost: each key holds its last acknowledged value (or a later one).
-    for (var entry : acknowledged.entrySet()) {
-      String value = get(client, entry.getKey());
-      assertThat(value).as(entry.getKey()).isNotNull();
-      assertThat(Long.parseLong(value)).as(entry.getKey()).isGreaterThanOrEqualTo(entry.getValue());
-    }
+    assertAcknowledgedWritesHold(client, acknowledged);
 
     assertEntriesInOrder(3);
 
@@ -397,17 +374,7 @@ class ReshardingIT {
     Map<String, Long> acknowledged;
     try (Writers writers = new Writers(client)) {
       Thread.sleep(300);
-      HttpResponse<String> added =
-          http()
-              .post(
-                  "/api/shards",
-                  TestTokens.admin(),
-                  "{\"id\":2,\"primary\":\""
-                      + address(fixture.shard(2), true)
-                      + "\",\"replicas\":[\""
-                      + address(fixture.shard(2), false)
-                      + "\"]}");
-      assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+      HttpResponse<String> added = addShard2();
       String id = JSON.readTree(added.body()).path("id").asString();
       // Mid-move: a batch out of shard 0 has started and not yet been switched.
       await()
@@ -447,20 +414,49 @@ class ReshardingIT {
           id);
     }
     Topology now = store.read().orElseThrow().topology();
+    assertThat(now.slotRing().slotCounts()).containsEntry(2, 16384 / 3);
+    assertEveryKeyOnceOnItsOwner(now);
+    assertAcknowledgedWritesHold(client, acknowledged);
+    assertEntriesInOrder(3);
+  }
+
+  /** Registers shard 2 (its own nodes), which starts moving a third of the slots to it. */
+  private HttpResponse<String> addShard2() {
+    HttpResponse<String> added =
+        http()
+            .post(
+                "/api/shards",
+                TestTokens.admin(),
+                "{\"id\":2,\"primary\":\""
+                    + address(fixture.shard(2), true)
+                    + "\",\"replicas\":[\""
+                    + address(fixture.shard(2), false)
+                    + "\"]}");
+    assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+    return added;
+  }
+
+  /** Exactly one copy of every key, on the shard that owns its slot in {@code topology}. */
+  private Map<String, List<Integer>> assertEveryKeyOnceOnItsOwner(Topology topology)
+      throws Exception {
     Map<String, List<Integer>> where = whereIsEveryKey(3);
     for (var entry : where.entrySet()) {
       assertThat(entry.getValue()).as(entry.getKey()).hasSize(1);
       assertThat(entry.getValue().getFirst())
           .as(entry.getKey())
-          .isEqualTo(now.slotRing().shardOf(entry.getKey()));
+          .isEqualTo(topology.slotRing().shardOf(entry.getKey()));
     }
-    assertThat(now.slotRing().slotCounts()).containsEntry(2, 16384 / 3);
+    return where;
+  }
+
+  /** No acknowledged write lost: each key holds its last acknowledged value, or a later one. */
+  private static void assertAcknowledgedWritesHold(
+      ShardClient client, Map<String, Long> acknowledged) {
     for (var entry : acknowledged.entrySet()) {
       String value = get(client, entry.getKey());
       assertThat(value).as(entry.getKey()).isNotNull();
       assertThat(Long.parseLong(value)).as(entry.getKey()).isGreaterThanOrEqualTo(entry.getValue());
     }
-    assertEntriesInOrder(3);
   }
 
   /**
