@@ -28,11 +28,9 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
  * The token checks every verifier of the suite applies: RS256 with a key it trusts, issuer,
@@ -146,11 +144,8 @@ public final class SuiteJwtDecoders {
     return OAuth2TokenValidatorResult.success();
   }
 
-  /**
-   * For blocking (servlet) verifiers, the services: every trusted key, chosen by {@code kid}; a
-   * token's signature is checked once per process ({@link VerifiedTokens}), its claims every time.
-   */
-  public static JwtDecoder servlet(Path publicKeyFile) {
+  /** For blocking (servlet) verifiers, the services: every trusted key, chosen by {@code kid}. */
+  public static NimbusJwtDecoder servlet(Path publicKeyFile) {
     TrustedKeys trusted = trustedKeys(publicKeyFile);
     List<JWK> keys = new ArrayList<>();
     keys.add(jwk(trusted.suite()));
@@ -161,8 +156,8 @@ public final class SuiteJwtDecoders {
             JWSAlgorithm.RS256, new ImmutableJWKSet<>(new JWKSet(keys))));
     processor.setJWTClaimsSetVerifier((claims, context) -> {}); // the validators below check them
     NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-    decoder.setJwtValidator(VerifiedTokens.none());
-    return new VerifiedTokens(validator(trusted)).servlet(decoder);
+    decoder.setJwtValidator(validator(trusted));
+    return decoder;
   }
 
   private static JWK jwk(RSAPublicKey key) {
@@ -173,14 +168,11 @@ public final class SuiteJwtDecoders {
         .build();
   }
 
-  /**
-   * For reactive verifiers, the gateway: the suite's key alone (the file's first block); a token's
-   * signature checked once per process, its claims every time.
-   */
-  public static ReactiveJwtDecoder reactive(Path publicKeyFile) {
+  /** For reactive verifiers, the gateway: the suite's key alone (the file's first block). */
+  public static NimbusReactiveJwtDecoder reactive(Path publicKeyFile) {
     RSAPublicKey suite = publicKey(publicKeyFile);
     NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(suite).build();
-    decoder.setJwtValidator(VerifiedTokens.none());
-    return new VerifiedTokens(suiteOnlyValidator(suite)).reactive(decoder);
+    decoder.setJwtValidator(suiteOnlyValidator(suite));
+    return decoder;
   }
 }
