@@ -427,12 +427,7 @@ class LeaseStore {
    * reaper ended it, a release that says "released" is still true: nobody else holds the lock.)
    */
   private static boolean endedWithNoGrantSince(KeeperException gone, int ops) {
-    List<org.apache.zookeeper.OpResult> results = gone.getResults();
-    return ops == 2
-        && results != null
-        && results.size() == 2
-        && results.get(0) instanceof org.apache.zookeeper.OpResult.ErrorResult check
-        && check.getErr() == KeeperException.Code.OK.intValue();
+    return ops == 2 && failedOperation(gone) == 1;
   }
 
   /** A versioned operation on the caller's lease, as read just before. */

@@ -104,7 +104,7 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
       // An answer lost on the way (the router or the gateway failed just then) and the call
       // retried: the first went through, and its job is the one moving slots now.
       job =
-          runningJob("add-" + id + "-")
+          runningJob("add-" + id + "-", started)
               .orElseThrow(
                   () ->
                       new IOException(
@@ -133,7 +133,7 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
             () -> request("/api/shards/" + id + "/drain").POST(HttpRequest.BodyPublishers.noBody()),
             started);
     Optional<String> retried =
-        drain.statusCode() == 409 ? runningJob("drain-" + id + "-") : Optional.empty();
+        drain.statusCode() == 409 ? runningJob("drain-" + id + "-", started) : Optional.empty();
     if (drain.statusCode() == 202 || retried.isPresent()) {
       String job =
           retried.isPresent() ? retried.get() : JSON.readTree(drain.body()).path("id").asString();
@@ -226,9 +226,9 @@ record ShardCommands(SuiteHome home, SuitePorts ports, PrintStream out, Locking 
   }
 
   /** The id of the running job whose id starts with {@code prefix}, if there is one. */
-  private Optional<String> runningJob(String prefix) throws Exception {
+  private Optional<String> runningJob(String prefix, long started) throws Exception {
     HttpResponse<String> list =
-        sendRetrying(() -> request("/api/shards/migrations").GET(), System.nanoTime());
+        sendRetrying(() -> request("/api/shards/migrations").GET(), started);
     if (list.statusCode() != 200) {
       return Optional.empty();
     }
