@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code lease}: a persistent node, present while the lock is held. Persistent, not
  *       ephemeral, so that a lease outlives the lock-service instance that granted it; it ends by
  *       release or by expiry ({@link LeaseReaper}). Its creation zxid is the fencing token.
- *   <li>{@code queue/w-NNNNNNNNNN}: one ephemeral sequential node per waiting acquire. Waiters are
- *       served in sequence order, each watching only its predecessor (or, when first, the lease),
- *       as Curator's InterProcessMutex does; a waiter whose instance dies leaves the queue with its
- *       session.
+ *   <li>{@code queue/_c_<guid>-w-NNNNNNNNNN}: one ephemeral sequential node per waiting acquire
+ *       (protected: see {@link #acquire}). Waiters are served in sequence order, each watching only
+ *       its predecessor (or, when first, the lease), as Curator's InterProcessMutex does; a waiter
+ *       whose instance dies leaves the queue with its session.
  * </ul>
  *
  * Only ZooKeeper's atomic operations decide: creating the lease node (one winner), versioned
@@ -47,6 +49,15 @@ import tools.jackson.databind.json.JsonMapper;
  * itself so that one owner's concurrent acquires are serialised and the count is exact. Children
  * whose lease has gone (expired, released by another instance, or left by a crash) are pruned when
  * the count reaches the limit, so the index never refuses what the leases would allow.
+ *
+ * <p>Round trips are the cost of a lock (each one a network hop to a ZooKeeper server, each write a
+ * quorum commit), so the common cases take as few as the guarantees allow. An uncontended acquire
+ * is one read (the lock node: its version, and whether anything is under it) and one multi-op; the
+ * fencing token is the multi-op's own zxid, read from its answer. A renewal or a release of a lease
+ * this instance granted or renewed is one multi-op, checked against the lease as this instance last
+ * wrote it ({@link #written}): the checks in the multi-op (the same incarnation, the same version)
+ * make a stale memory harmless, since it then fails and the lease is read afresh. Curator's
+ * InterProcessMutex, for comparison, takes a create, a read of the children and a delete.
  */
 @Repository
 class LeaseStore {
@@ -58,6 +69,19 @@ class LeaseStore {
 
   private final CuratorFramework zk;
   private final JsonMapper json;
+
+  /**
+   * Per lock path, the lease as this instance last granted or renewed it: a hint that saves a read,
+   * never trusted alone (see the class comment). Bounded: the least recently written go first.
+   */
+  private final Map<String, Remembered> written =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(256, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
+              return size() > 4096;
+            }
+          });
 
   LeaseStore(CuratorFramework zk, JsonMapper json) {
     this.zk = zk;
@@ -126,11 +150,11 @@ class LeaseStore {
   /** {@link #acquire} counting the owner's leases against {@code maxLeases} (0: uncounted). */
   Lease acquire(LockName name, String owner, String holder, long ttlMs, long waitMs, int maxLeases)
       throws Exception {
-    lockNode(name); // before the queue can make it a container
+    Stat lock = lockNode(name); // before the queue can make it a container
     // Fast path, two round trips: nobody waiting, so creating the lease jumps no queue. Without a
     // wait, a free lock is taken even past waiters: they would be told it is free a moment later.
-    if (waitMs == 0 || nobodyWaiting(name)) {
-      Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
+    if (waitMs == 0 || nobodyWaiting(name, lock)) {
+      Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases, lock);
       if (created.isPresent()) {
         return created.get();
       }
@@ -143,9 +167,14 @@ class LeaseStore {
       throw new LockBusyException(name, 0);
     }
     String queue = queuePath(name);
+    // Protected: when the connection drops with the create's outcome unknown, Curator looks for
+    // the node its first attempt made (by a GUID in the name) before making another. Without it a
+    // retried create leaves a ghost: a node nobody deletes while this instance's session lives,
+    // ahead of every later waiter, this one included, which then waits on it until its time ends.
     String me =
         zk.create()
             .creatingParentContainersIfNeeded()
+            .withProtection()
             .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
             .forPath(queue + "/w-");
     String myNode = me.substring(me.lastIndexOf('/') + 1);
@@ -165,7 +194,7 @@ class LeaseStore {
           throw new LockServiceUnavailableException("this instance's place in the queue vanished");
         }
         if (position == 0 && existing.isEmpty()) {
-          Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
+          Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases, null);
           if (created.isPresent()) {
             return created.get();
           }
@@ -189,7 +218,7 @@ class LeaseStore {
           // that gave up, and a lease granted now would block the lock for nobody.
           boolean onTime = System.nanoTime() - deadline < LATE_NANOS;
           if (onTime && read(name).isEmpty()) {
-            Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases);
+            Optional<Lease> created = tryCreate(name, owner, holder, ttlMs, maxLeases, null);
             if (created.isPresent()) {
               return created.get();
             }
@@ -199,9 +228,12 @@ class LeaseStore {
       }
     } finally {
       try {
-        zk.delete().quietly().forPath(me);
+        // Guaranteed: a delete that fails on a lost connection is retried in the background until
+        // it lands. A place left in the queue would hold up every waiter behind it for as long as
+        // this instance's session lives.
+        zk.delete().quietly().guaranteed().forPath(me);
       } catch (Exception ignored) {
-        // Our session ends with this instance at the latest, and the node with it.
+        // Retried in the background; our session ends with this instance at the latest.
       }
     }
   }
@@ -213,7 +245,14 @@ class LeaseStore {
         && lease.get().record().holder().equals(holder);
   }
 
-  private boolean nobodyWaiting(LockName name) throws Exception {
+  /**
+   * Whether the queue is empty. The lock node's stat, just read, answers without a read when
+   * nothing at all is under it (no lease, no queue).
+   */
+  private boolean nobodyWaiting(LockName name, Stat lock) throws Exception {
+    if (lock.getNumChildren() == 0) {
+      return true;
+    }
     try {
       return zk.getChildren().forPath(queuePath(name)).isEmpty();
     } catch (KeeperException.NoNodeException never) {
@@ -221,25 +260,37 @@ class LeaseStore {
     }
   }
 
-  /** Creates the lease node: exactly one creator wins; empty when it exists already. */
+  /**
+   * Creates the lease node: exactly one creator wins; empty when it exists already. {@code known}:
+   * the lock node's stat if just read (saves reading it again), else null.
+   */
   private Optional<Lease> tryCreate(
-      LockName name, String owner, String holder, long ttlMs, int maxLeases) throws Exception {
+      LockName name, String owner, String holder, long ttlMs, int maxLeases, @Nullable Stat known)
+      throws Exception {
     String leaseId = UUID.randomUUID().toString();
     if (maxLeases > 0) {
-      return tryCreateCounted(name, owner, holder, leaseId, ttlMs, maxLeases);
+      return tryCreateCounted(name, owner, holder, leaseId, ttlMs, maxLeases, known);
     }
+    Stat lock = known;
     for (int attempt = 0; attempt < 20; attempt++) {
-      Stat lock = lockNode(name);
+      if (lock == null) {
+        lock = lockNode(name);
+      }
       LeaseRecord record = new LeaseRecord(owner, holder, leaseId, ttlMs, 0, lock.getVersion() + 1);
+      long sent = System.nanoTime();
       try {
-        zk.transaction()
-            .forOperations(
-                zk.transactionOp().setData().withVersion(lock.getVersion()).forPath(lockPath(name)),
-                zk.transactionOp()
-                    .create()
-                    .withMode(CreateMode.PERSISTENT)
-                    .forPath(leasePath(name), json.writeValueAsBytes(record)));
-        return Optional.of(lease(name, record, czxidOf(name, leaseId)));
+        var results =
+            zk.transaction()
+                .forOperations(
+                    zk.transactionOp()
+                        .setData()
+                        .withVersion(lock.getVersion())
+                        .forPath(lockPath(name)),
+                    zk.transactionOp()
+                        .create()
+                        .withMode(CreateMode.PERSISTENT)
+                        .forPath(leasePath(name), json.writeValueAsBytes(record)));
+        return Optional.of(granted(name, record, results, sent));
       } catch (KeeperException.NodeExistsException held) {
         return Optional.empty();
       } catch (KeeperException.BadVersionException granted) {
@@ -248,43 +299,84 @@ class LeaseStore {
         // same holder gets its lease, a waiter waits), instead of racing every other grant again.
         return Optional.empty();
       } catch (KeeperException.NoNodeException raced) {
-        // the lock node was being made: look again
+        lock = null; // the lock node was being made: look again
       }
     }
     throw new LockServiceUnavailableException("the lock keeps changing under this grant; retry");
   }
 
+  /**
+   * The lease a grant's multi-op created. Its token is the node's creation zxid, which is the
+   * multi-op's own: every operation of a multi-op commits in one transaction, under one zxid, so
+   * the lock node's new modification zxid in the answer is it, with no read afterwards.
+   */
+  private Lease granted(
+      LockName name,
+      LeaseRecord record,
+      List<org.apache.curator.framework.api.transaction.CuratorTransactionResult> results,
+      long sentNanos) {
+    String lock = lockPath(name);
+    Stat stat =
+        results.stream()
+            .filter(r -> r.getForPath().equals(lock) && r.getResultStat() != null)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no stat for " + lock + " in the grant"))
+            .getResultStat();
+    written.put(lock, new Remembered(new Read(record, 0, stat.getMzxid()), sentNanos));
+    return lease(name, record, stat.getMzxid());
+  }
+
   private Optional<Lease> tryCreateCounted(
-      LockName name, String owner, String holder, String leaseId, long ttlMs, int maxLeases)
+      LockName name,
+      String owner,
+      String holder,
+      String leaseId,
+      long ttlMs,
+      int maxLeases,
+      @Nullable Stat known)
       throws Exception {
     String index = ownerIndex(owner);
     String entry = index + "/" + name.value();
+    Stat lock = known;
+    // Whether this owner's index may hold an entry for this lock (left by a lease that ended
+    // without a release here): only then, or at the limit, are its children read.
+    boolean staleEntryPossible = false;
     for (int attempt = 0; ; attempt++) {
       Stat indexStat = zk.checkExists().creatingParentContainersIfNeeded().forPath(index);
       if (indexStat == null) {
         try {
           // A container: ZooKeeper removes it once the owner holds nothing.
-          zk.create().withMode(CreateMode.CONTAINER).forPath(index, new byte[0]);
+          // With its parents: the owners' root is a container too, and goes when it is empty.
+          zk.create()
+              .creatingParentContainersIfNeeded()
+              .withMode(CreateMode.CONTAINER)
+              .forPath(index, new byte[0]);
         } catch (KeeperException.NodeExistsException raced) {
           // another acquire of this owner made it: read it again
         }
         continue;
       }
-      List<String> held = zk.getChildren().forPath(index);
-      if (held.size() >= maxLeases && !held.contains(name.value())) {
-        held = prune(index, held);
-        if (held.size() >= maxLeases) {
-          throw new LeaseLimitException(maxLeases);
+      boolean staleEntry = false;
+      if (staleEntryPossible || indexStat.getNumChildren() >= maxLeases) {
+        List<String> held = zk.getChildren().forPath(index);
+        if (held.size() >= maxLeases && !held.contains(name.value())) {
+          held = prune(index, held);
+          if (held.size() >= maxLeases) {
+            throw new LeaseLimitException(maxLeases);
+          }
         }
+        staleEntry = held.contains(name.value());
       }
-      Stat lock = lockNode(name);
+      if (lock == null) {
+        lock = lockNode(name);
+      }
       LeaseRecord record = new LeaseRecord(owner, holder, leaseId, ttlMs, 0, lock.getVersion() + 1);
       byte[] data = json.writeValueAsBytes(record);
       var ops = new java.util.ArrayList<CuratorOp>();
       // The lock node first: when both it and the index moved, the failure names the lock.
       ops.add(zk.transactionOp().setData().withVersion(lock.getVersion()).forPath(lockPath(name)));
       ops.add(zk.transactionOp().setData().withVersion(indexStat.getVersion()).forPath(index));
-      if (held.contains(name.value())) {
+      if (staleEntry) {
         ops.add(zk.transactionOp().delete().forPath(entry)); // a stale entry of an earlier lease
       }
       ops.add(
@@ -293,11 +385,14 @@ class LeaseStore {
               .withMode(CreateMode.PERSISTENT)
               .forPath(leasePath(name), data));
       ops.add(zk.transactionOp().create().forPath(entry, record.leaseId().getBytes(UTF_8)));
+      long sent = System.nanoTime();
       try {
-        zk.transaction().forOperations(ops);
-        return Optional.of(lease(name, record, czxidOf(name, record.leaseId())));
-      } catch (KeeperException.NodeExistsException lockHeld) {
-        return Optional.empty();
+        return Optional.of(granted(name, record, zk.transaction().forOperations(ops), sent));
+      } catch (KeeperException.NodeExistsException exists) {
+        if (failedOperation(exists) != ops.size() - 1) {
+          return Optional.empty(); // the lease node: the lock is held
+        }
+        staleEntryPossible = true; // the index entry: an earlier lease's, to delete first
       } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
         if (failedOperation(raced) == 0) {
           // Another grant of this lock since it was read (its version is the first check): held
@@ -358,18 +453,6 @@ class LeaseStore {
     return OWNERS + "/" + HexFormat.of().formatHex(owner.getBytes(UTF_8));
   }
 
-  /**
-   * The token of the lease just created: its node's creation zxid, read back and checked to be this
-   * lease (a multi-op does not return the created node's stat).
-   */
-  private long czxidOf(LockName name, String leaseId) throws Exception {
-    Optional<Read> lease = read(name);
-    if (lease.isEmpty() || !lease.get().record().leaseId().equals(leaseId)) {
-      throw new LockServiceUnavailableException("the lease ended right after its grant; retry");
-    }
-    return lease.get().czxid();
-  }
-
   private static Lease lease(LockName name, LeaseRecord record, long czxid) {
     return new Lease(name.value(), record.holder(), record.leaseId(), czxid, record.ttlMs());
   }
@@ -382,37 +465,84 @@ class LeaseStore {
         leaseId,
         lease -> {
           var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
+          LeaseRecord renewed = lease.record().renewed();
           ops.add(
               zk.transactionOp()
                   .setData()
                   .withVersion(lease.version())
-                  .forPath(leasePath(name), json.writeValueAsBytes(lease.record().renewed())));
+                  .forPath(leasePath(name), json.writeValueAsBytes(renewed)));
+          long sent = System.nanoTime();
           zk.transaction().forOperations(ops);
+          written.put(
+              lockPath(name),
+              new Remembered(new Read(renewed, lease.version() + 1, lease.czxid()), sent));
           return lease.lease(name);
         });
   }
 
-  /** Ends the lease now, if it is still this caller's. */
+  /** Ends the lease now, if it is still this caller's (whose leases are not counted). */
   void release(LockName name, String owner, String leaseId) throws Exception {
-    onOwnLease(
-        name,
-        owner,
-        leaseId,
-        lease -> {
-          var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
-          ops.add(
-              zk.transactionOp().delete().withVersion(lease.version()).forPath(leasePath(name)));
-          try {
-            zk.transaction().forOperations(ops);
-          } catch (KeeperException.NoNodeException gone) {
-            if (!endedWithNoGrantSince(gone, ops.size())) {
-              throw gone;
-            }
-          }
-          // Best effort: an entry left behind is pruned when it would count.
-          zk.delete().quietly().forPath(ownerIndex(owner) + "/" + name.value());
-          return null;
-        });
+    release(name, owner, leaseId, false);
+  }
+
+  /**
+   * Ends the lease now, if it is still this caller's; {@code counted}: the caller's leases are
+   * counted, so its index entry goes in the same multi-op (one commit, not two).
+   */
+  void release(LockName name, String owner, String leaseId, boolean counted) throws Exception {
+    String entry = ownerIndex(owner) + "/" + name.value();
+    Remembered hint = remembered(name, owner, leaseId);
+    boolean withEntry = counted;
+    for (int attempt = 0; ; attempt++) {
+      Read lease = hint != null ? hint.lease() : owned(name, owner, leaseId);
+      // A lease read a moment ago, or written here less than its TTL ago, cannot have expired
+      // yet: every reaper counts its TTL from a later moment. Only then does a missing node with
+      // no grant since mean that a release (this one, resent by Curator) ended it.
+      boolean unexpired = hint == null || hint.younger();
+      var ops = new java.util.ArrayList<>(sameIncarnation(name, lease.record()));
+      int guards = ops.size();
+      ops.add(zk.transactionOp().delete().withVersion(lease.version()).forPath(leasePath(name)));
+      if (withEntry) {
+        ops.add(zk.transactionOp().delete().forPath(entry));
+      }
+      try {
+        zk.transaction().forOperations(ops);
+        break;
+      } catch (KeeperException.NoNodeException gone) {
+        if (withEntry && failedOperation(gone) == guards + 1) {
+          withEntry = false; // no entry (pruned, or from before the index): without it
+          continue;
+        }
+        if (unexpired && endedWithNoGrantSince(gone, guards)) {
+          break;
+        }
+        if (hint == null) {
+          throw new LeaseGoneException(name, leaseId);
+        }
+        hint = null; // the remembered lease may have expired: read what is there
+      } catch (KeeperException.BadVersionException moved) {
+        if (hint == null && attempt > 3) {
+          throw moved;
+        }
+        hint = null; // renewed elsewhere, or granted anew: read what is there
+      }
+    }
+    written.remove(lockPath(name));
+    if (counted && !withEntry) {
+      // Best effort: an entry left behind is pruned when it would count.
+      zk.delete().quietly().forPath(entry);
+    }
+  }
+
+  /** What this instance last wrote of the caller's lease, if it was this very lease. */
+  private @Nullable Remembered remembered(LockName name, String owner, String leaseId) {
+    Remembered remembered = written.get(lockPath(name));
+    return remembered != null
+            && remembered.lease().record().leaseId().equals(leaseId)
+            && remembered.lease().record().owner().equals(owner)
+            && remembered.lease().record().incarnation() > 0
+        ? remembered
+        : null;
   }
 
   /**
@@ -426,8 +556,8 @@ class LeaseStore {
    * a release answered "gone" while its lease was live and nothing could have ended it. (Had the
    * reaper ended it, a release that says "released" is still true: nobody else holds the lock.)
    */
-  private static boolean endedWithNoGrantSince(KeeperException gone, int ops) {
-    return ops == 2 && failedOperation(gone) == 1;
+  private static boolean endedWithNoGrantSince(KeeperException gone, int guards) {
+    return guards == 1 && failedOperation(gone) == 1;
   }
 
   /** A versioned operation on the caller's lease, as read just before. */
@@ -442,6 +572,16 @@ class LeaseStore {
    */
   private <T> T onOwnLease(LockName name, String owner, String leaseId, LeaseOperation<T> op)
       throws Exception {
+    // First as this instance last wrote it (no read), if it wrote this very lease: the multi-op's
+    // checks refuse it if anything changed since, and then it is read afresh.
+    Remembered hint = remembered(name, owner, leaseId);
+    if (hint != null) {
+      try {
+        return op.apply(hint.lease());
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException stale) {
+        written.remove(lockPath(name), hint);
+      }
+    }
     for (int attempt = 0; ; attempt++) {
       Read lease = owned(name, owner, leaseId);
       try {
@@ -477,6 +617,16 @@ class LeaseStore {
 
   private static long sequence(String node) {
     return Long.parseLong(node.substring(node.lastIndexOf('-') + 1));
+  }
+
+  /**
+   * A lease as this instance last wrote it, and when that write was sent (monotonic): until its TTL
+   * has run from then, no reaper can have ended it.
+   */
+  private record Remembered(Read lease, long sentNanos) {
+    boolean younger() {
+      return System.nanoTime() - sentNanos < TimeUnit.MILLISECONDS.toNanos(lease.record().ttlMs());
+    }
   }
 
   /** A lease node as read: its record, its data version and its creation zxid (the token). */

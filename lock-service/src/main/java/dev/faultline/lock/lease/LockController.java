@@ -88,7 +88,7 @@ class LockController {
     LockName lock = new LockName(name);
     zooKeeper.guarded(
         () -> {
-          leases.release(lock, caller.subject(), request.leaseId());
+          leases.release(lock, caller.subject(), request.leaseId(), policy.maxLeases(caller) > 0);
           return null;
         });
   }

@@ -61,6 +61,13 @@ class LostReplyIT {
     return request.remaining() >= 8 && request.getInt(4) == ZooDefs.OpCode.multi;
   }
 
+  /** A create request (with or without a stat in its answer), as a place in a queue is made. */
+  private static boolean create(java.nio.ByteBuffer request) {
+    return request.remaining() >= 8
+        && (request.getInt(4) == ZooDefs.OpCode.create
+            || request.getInt(4) == ZooDefs.OpCode.create2);
+  }
+
   @AfterEach
   void disconnect() throws Exception {
     throughRelay.close();
@@ -157,5 +164,49 @@ class LostReplyIT {
               assertThat(lease.holder()).isEqualTo("c");
               assertThat(lease.fencingToken()).isEqualTo(created.getCzxid());
             });
+  }
+
+  /**
+   * A waiter's place in the queue made, its reply lost: the retried create must find that node, not
+   * make a second one. A second one leaves the first as a ghost ahead of it (nobody deletes it
+   * while the session lives), so the waiter watches the ghost, sleeps through the release, and is
+   * served only when its whole wait has run out; every later waiter queues behind the ghost too.
+   */
+  @Test
+  void aWaiterWhosePlaceInTheQueueWasMadeButNotAnsweredIsServedWhenTheLockIsReleased()
+      throws Exception {
+    LockName name = new LockName("lost-queue-" + UUID.randomUUID());
+    Lease held = store.acquire(name, "alice", "a", 60_000, 0);
+    String queue = "/faultline/locks/" + name.value() + "/queue";
+    direct.create().forPath(queue); // so that the waiter's first create is its place, not a parent
+
+    relay.loseRepliesFrom(LostReplyIT::create);
+    CompletableFuture<Lease> waiter =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return store.acquire(name, "bob", "b", 60_000, 30_000);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    // Its place was made; the answer did not come back.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> direct.getChildren().forPath(queue).size() == 1);
+    assertThat(waiter).isNotDone();
+    relay.dropConnections();
+    // Reconnected, the waiter looks at the queue again (and, with a ghost, would watch it).
+    await()
+        .pollDelay(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> throughRelay.getZookeeperClient().isConnected());
+
+    store.release(name, "alice", held.leaseId());
+    assertThat(waiter)
+        .succeedsWithin(Duration.ofSeconds(10))
+        .satisfies(lease -> assertThat(lease.holder()).isEqualTo("b"));
+    // And nothing is left in the queue for a later waiter to wait behind.
+    assertThat(direct.getChildren().forPath(queue)).isEmpty();
   }
 }

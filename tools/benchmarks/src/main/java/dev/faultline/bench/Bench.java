@@ -19,6 +19,7 @@ public final class Bench {
       case "balance" -> dev.faultline.bench.gateway.BalanceBench.run(rest);
       case "gateway" -> dev.faultline.bench.gateway.GatewayCostBench.run(rest);
       case "reshard" -> dev.faultline.bench.reshard.ReshardBench.run(rest);
+      case "start" -> dev.faultline.bench.start.StartBench.run(rest);
       default -> {
         System.err.println(
             "usage: bin/bench ring [--quick]\n"
@@ -33,7 +34,9 @@ public final class Bench {
                 + "       bin/bench gateway [--requests 6000] [--clients 4]   (against a running"
                 + " bin/suite)\n"
                 + "       bin/bench reshard [--rows 200000] [--writers 8] [--before 15]"
-                + "   (against a running bin/suite)");
+                + "   (against a running bin/suite)\n"
+                + "       bin/bench start [--cold]   (stops the local suite and starts it again;"
+                + " --cold deletes its data first)");
         System.exit(which.equals("help") ? 0 : 2);
       }
     }
