@@ -25,6 +25,7 @@ import dev.faultline.monitoring.slo.SloFile;
 import dev.faultline.testing.ProblemAssert;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -710,6 +711,57 @@ class SuiteEndToEndIT {
                     Duration.ofSeconds(10))
                 .output())
         .doesNotContain("DROP");
+  }
+
+  /**
+   * Every page of the concept tour (docs/concepts) as a reader runs it: each page's {@code bash
+   * tour} blocks in one shell, each block's output showing what the page says it shows.
+   */
+  @Test
+  @Order(12)
+  void everyPageOfTheConceptTourRunsAsWritten() throws Exception {
+    List<Path> pages;
+    try (var files = Files.list(REPO.resolve("docs/concepts"))) {
+      pages = files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+    }
+    assertThat(pages).isNotEmpty();
+    var softly = new org.assertj.core.api.SoftAssertions();
+    for (Path file : pages) {
+      dev.faultline.e2e.tour.TourPage page = dev.faultline.e2e.tour.TourPage.read(file);
+      String script =
+          dev.faultline.e2e.tour.TourScript.of(
+              page, dev.faultline.e2e.tour.TourScript.shiftPorts(OFFSET));
+      ProcessBuilder bash =
+          new ProcessBuilder("bash", "-s").directory(REPO.toFile()).redirectErrorStream(true);
+      bash.environment().put("SUITE_HOME", SUITE_HOME.toString());
+      bash.environment().put("SUITE_PORT_OFFSET", Integer.toString(OFFSET));
+      Process process = bash.start();
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      var output = new java.io.ByteArrayOutputStream();
+      Thread reader =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      process.getInputStream().transferTo(output);
+                    } catch (java.io.IOException ignored) {
+                      // the process ended
+                    }
+                  });
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+      }
+      reader.join(Duration.ofSeconds(10));
+      String printed = output.toString(java.nio.charset.StandardCharsets.UTF_8);
+      System.out.println("tour " + file.getFileName() + ":\n" + printed);
+      softly
+          .assertThat(dev.faultline.e2e.tour.TourScript.check(page, printed, process.exitValue()))
+          .as(file.getFileName().toString())
+          .isEmpty();
+    }
+    softly.assertAll();
   }
 
   @Test
