@@ -731,33 +731,18 @@ class SuiteEndToEndIT {
       String script =
           dev.faultline.e2e.tour.TourScript.of(
               page, dev.faultline.e2e.tour.TourScript.shiftPorts(OFFSET));
-      ProcessBuilder bash =
-          new ProcessBuilder("bash", "-s").directory(REPO.toFile()).redirectErrorStream(true);
-      bash.environment().put("SUITE_HOME", SUITE_HOME.toString());
-      bash.environment().put("SUITE_PORT_OFFSET", Integer.toString(OFFSET));
-      Process process = bash.start();
-      try (var stdin = process.getOutputStream()) {
-        stdin.write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      }
-      var output = new java.io.ByteArrayOutputStream();
-      Thread reader =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      process.getInputStream().transferTo(output);
-                    } catch (java.io.IOException ignored) {
-                      // the process ended
-                    }
-                  });
-      if (!process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-      }
-      reader.join(Duration.ofSeconds(10));
-      String printed = output.toString(java.nio.charset.StandardCharsets.UTF_8);
+      var run =
+          dev.faultline.cluster.process.Commands.run(
+              List.of("bash", "-c", script),
+              REPO,
+              Map.of(
+                  "SUITE_HOME", SUITE_HOME.toString(),
+                  "SUITE_PORT_OFFSET", Integer.toString(OFFSET)),
+              Duration.ofMinutes(10));
+      String printed = run.output();
       System.out.println("tour " + file.getFileName() + ":\n" + printed);
       softly
-          .assertThat(dev.faultline.e2e.tour.TourScript.check(page, printed, process.exitValue()))
+          .assertThat(dev.faultline.e2e.tour.TourScript.check(page, printed, run.exitCode()))
           .as(file.getFileName().toString())
           .isEmpty();
     }
