@@ -22,8 +22,17 @@ public final class IdempotencyStore {
 
   private final JsonMapper json;
 
+  /** Unsafe on purpose, for the concept tour: {@code faultline.idempotency.unsafe-forget-keys}. */
+  private final boolean forgetKeys;
+
   public IdempotencyStore(JsonMapper json) {
+    this(json, false);
+  }
+
+  /** With {@code forgetKeys}, every key reads as new: a retry is applied again. */
+  public IdempotencyStore(JsonMapper json, boolean forgetKeys) {
     this.json = json;
+    this.forgetKeys = forgetKeys;
   }
 
   private record Row(
@@ -53,6 +62,9 @@ public final class IdempotencyStore {
    * alone (no lease, no lock); anything else must {@link #claim} before acting.
    */
   public Claim peek(JdbcClient db, IdempotentRequest request) {
+    if (forgetKeys) {
+      return new Claim.Fresh();
+    }
     Optional<Row> row =
         db.sql(
                 "select fingerprint, state, recovery_point, coalesce(locked_until > now(), false),"

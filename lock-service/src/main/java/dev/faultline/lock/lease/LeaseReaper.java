@@ -16,6 +16,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,9 +62,19 @@ class LeaseReaper implements SmartLifecycle {
   private ScheduledExecutorService timer;
   private long lastRound = System.nanoTime();
 
+  /** Zero unless {@code faultline.locks.unsafe.reaper-clock-ahead} is set (UnsafeLockSettings). */
+  private final long unsafeAheadNanos;
+
   LeaseReaper(CuratorFramework zk, JsonMapper json, MeterRegistry meters) {
+    this(zk, json, meters, UnsafeLockSettings.SAFE);
+  }
+
+  @Autowired
+  LeaseReaper(
+      CuratorFramework zk, JsonMapper json, MeterRegistry meters, UnsafeLockSettings unsafe) {
     this.zk = zk;
     this.json = json;
+    this.unsafeAheadNanos = unsafe.reaperClockAhead().toNanos();
     this.expirations =
         Counter.builder("locks.expirations")
             .description("leases ended because their holder stopped renewing")
@@ -126,9 +137,10 @@ class LeaseReaper implements SmartLifecycle {
       cache.stream().forEach(this::observe);
       return;
     }
+    long deadlineClock = now + unsafeAheadNanos;
     leases.forEach(
         (path, seen) -> {
-          if (now - seen.seenNanos() < seen.ttlNanos()) {
+          if (deadlineClock - seen.seenNanos() < seen.ttlNanos()) {
             return;
           }
           try {

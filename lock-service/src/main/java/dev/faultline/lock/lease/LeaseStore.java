@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
@@ -17,6 +18,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -83,9 +85,18 @@ class LeaseStore {
             }
           });
 
+  /** With {@code faultline.locks.unsafe.instance-local-tokens}: this instance's own numbering. */
+  private final @Nullable AtomicLong localTokens;
+
   LeaseStore(CuratorFramework zk, JsonMapper json) {
+    this(zk, json, UnsafeLockSettings.SAFE);
+  }
+
+  @Autowired
+  LeaseStore(CuratorFramework zk, JsonMapper json, UnsafeLockSettings unsafe) {
     this.zk = zk;
     this.json = json;
+    this.localTokens = unsafe.instanceLocalTokens() ? new AtomicLong() : null;
   }
 
   static String leasePath(LockName name) {
@@ -323,6 +334,10 @@ class LeaseStore {
             .orElseThrow(() -> new IllegalStateException("no stat for " + lock + " in the grant"))
             .getResultStat();
     written.put(lock, new Remembered(new Read(record, 0, stat.getMzxid()), sentNanos));
+    if (localTokens != null) {
+      // Unsafe on purpose (UnsafeLockSettings): a number with no order shared between instances.
+      return lease(name, record, localTokens.incrementAndGet());
+    }
     return lease(name, record, stat.getMzxid());
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -22,9 +23,16 @@ public class Orders {
           + " refunded_cents, refund_pending_cents, partial_refunds";
 
   private final ShardClient shards;
+  private final boolean ignoreRevision;
 
   public Orders(ShardClient shards) {
+    this(shards, UnsafeOrderSettings.SAFE);
+  }
+
+  @Autowired
+  public Orders(ShardClient shards, UnsafeOrderSettings unsafe) {
     this.shards = shards;
+    this.ignoreRevision = unsafe.ignoreRevision();
   }
 
   /** The shard that holds the order with this ID. */
@@ -140,7 +148,9 @@ public class Orders {
                     + " refund_pending_cents = case when :requested > 0 then :requested"
                     + " when :settles then 0 else refund_pending_cents end,"
                     + " partial_refunds = partial_refunds + case when :requested > 0 then 1"
-                    + " else 0 end where id = :id and revision = :revision")
+                    + " else 0 end where id = :id"
+                    // Unsafe on purpose (UnsafeOrderSettings): a blind write, last writer wins.
+                    + (ignoreRevision ? "" : " and revision = :revision"))
             .param("status", to.name())
             .param("returned", refunds.returned())
             .param("requested", refunds.requested())

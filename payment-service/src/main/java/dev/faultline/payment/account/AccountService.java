@@ -1,5 +1,6 @@
 package dev.faultline.payment.account;
 
+import dev.faultline.failpoints.Failpoints;
 import dev.faultline.idempotency.IdempotentRequest;
 import dev.faultline.idempotency.web.Idempotency;
 import dev.faultline.idempotency.web.Outcome;
@@ -120,6 +121,12 @@ public class AccountService {
         });
   }
 
+  /**
+   * Failpoint: a deposit is committed, its answer not sent yet (with {@code sleep:MS}, a client
+   * that gives up before then retries with the same key).
+   */
+  public static final String DEPOSIT_COMMITTED = "payment.deposit.committed";
+
   public record Deposit(long amountCents) {}
 
   /** Pays money in; {@code ifMatch} (an ETag) makes it conditional on the account's revision. */
@@ -142,27 +149,33 @@ public class AccountService {
               : new Rejections.Forbidden("account " + id + " belongs to another customer");
       return idempotency.refuse(slot, request, refusal);
     }
-    return leases.withLease(
-        id,
-        token ->
-            idempotency.execute(
-                slot,
-                request,
-                db -> {
-                  Account before = accounts.find(db, id, true).orElseThrow();
-                  if (!IfMatch.allows(ifMatch, before.etag())) {
-                    throw new Rejections.StaleRevision("account", id, ifMatch, before.revision());
-                  }
-                  Account after = accounts.move(db, id, body.amountCents(), token);
-                  ledger.post(
-                      db,
-                      "dep_" + UUID.randomUUID(),
-                      MovementKind.DEPOSIT,
-                      id,
-                      body.amountCents(),
-                      token);
-                  return idempotency.responses().resource(201, after, null, after.etag());
-                }));
+    Outcome outcome =
+        leases.withLease(
+            id,
+            token ->
+                idempotency.execute(
+                    slot,
+                    request,
+                    db -> {
+                      Account before = accounts.find(db, id, true).orElseThrow();
+                      if (!IfMatch.allows(ifMatch, before.etag())) {
+                        throw new Rejections.StaleRevision(
+                            "account", id, ifMatch, before.revision());
+                      }
+                      Account after = accounts.move(db, id, body.amountCents(), token);
+                      ledger.post(
+                          db,
+                          "dep_" + UUID.randomUUID(),
+                          MovementKind.DEPOSIT,
+                          id,
+                          body.amountCents(),
+                          token);
+                      return idempotency.responses().resource(201, after, null, after.etag());
+                    }));
+    if (!outcome.replayed()) {
+      Failpoints.hit(DEPOSIT_COMMITTED);
+    }
+    return outcome;
   }
 
   /** The account ID the key names exists already: the key was reused after it was reaped. */

@@ -127,7 +127,7 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
         human(options.duration()),
         options.rate(),
         options.clients(),
-        String.join(",", options.faults()),
+        options.faults().isEmpty() ? "none" : String.join(",", options.faults()),
         options.seed());
     say("history and reports in %s", dir);
     if (options.reshard()) {
@@ -271,6 +271,18 @@ public record Drill(DrillOptions options, Deployment suite, PrintStream out) {
       say(
           "slo: %d of %d SLOs spent error budget; %d alerts fired (Prometheus %s)",
           burned, section.slos().size(), fired, prometheus.base());
+      section.slos().stream()
+          .filter(r -> r.budgetSpent() > 0)
+          .forEach(
+              r ->
+                  say(
+                      "  slo %-28s %.2f%% of events bad (objective %s%%): burn rate %.1f,"
+                          + " %.4f%% of its budget spent",
+                      r.name(),
+                      r.errorRatio() * 100,
+                      r.objective(),
+                      r.burnRate(),
+                      r.budgetSpent() * 100));
       return section;
     } catch (Exception e) {
       say("slo: could not read Prometheus at %s: %s", prometheus.base(), e.getMessage());

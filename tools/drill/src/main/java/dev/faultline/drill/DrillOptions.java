@@ -49,13 +49,14 @@ record DrillOptions(
                              [--target local|compose|k8s] [--context C] [--namespace N]
                              [--reshard]
 
-        --duration    how long the load runs; faults strike within it (30s .. 1h)
+        --duration    how long the load runs; faults strike within it (10s .. 1h)
         --faults      what to kill, one at a time: kinds services, pg, zk, gateway (local:
                       the clients fail over to the other gateway), or groups order-service,
                       payment-service, lock-service, shard-router; add pause to also freeze
                       them (SIGSTOP for 8-14 s, then SIGCONT; local, compose), partition to
                       also cut them off from every other process for 8-14 s (packets dropped
-                      on loopback; local, as root)
+                      on loopback; local, as root); none: load and checks only (to see
+                      what an unsafe setting breaks with no fault at all)
         --seed        makes the fault plan and the workload repeatable (random if not given)
         --rate        client actions started per second, all clients together (1 .. 100);
                       an action is one operation, or 3 to 5 for a lock cycle
@@ -121,9 +122,9 @@ record DrillOptions(
     }
     String faultSpec = given.getOrDefault("faults", "services,pg,zk");
     Duration duration = duration("duration", given.getOrDefault("duration", "2m"));
-    if (duration.compareTo(Duration.ofSeconds(30)) < 0
+    if (duration.compareTo(Duration.ofSeconds(10)) < 0
         || duration.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("--duration must be between 30s and 1h");
+      throw new IllegalArgumentException("--duration must be between 10s and 1h");
     }
     double rate = number("rate", given.getOrDefault("rate", "10"), 1, 100);
     int clients = (int) number("clients", given.getOrDefault("clients", "6"), 1, 32);

@@ -715,10 +715,12 @@ class SuiteEndToEndIT {
 
   /**
    * Every page of the concept tour (docs/concepts) as a reader runs it: each page's {@code bash
-   * tour} blocks in one shell, each block's output showing what the page says it shows.
+   * tour} blocks in one shell, each block's output showing what the page says it shows. Last before
+   * {@code down}: a page's Break-it runs the suite with a protection off for a while (and then
+   * restores it), which must not spend the error budgets that the SLO tests before it watch.
    */
   @Test
-  @Order(12)
+  @Order(14)
   void everyPageOfTheConceptTourRunsAsWritten() throws Exception {
     List<Path> pages;
     try (var files = Files.list(REPO.resolve("docs/concepts"))) {
@@ -865,7 +867,7 @@ class SuiteEndToEndIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void downLeavesNoProcessBehind() throws Exception {
     suite.ok(Duration.ofMinutes(3), "down");
     List<Long> alive =

@@ -4,6 +4,7 @@ import dev.faultline.idempotency.IdempotencyStore;
 import dev.faultline.shard.ShardClient;
 import dev.faultline.shard.ShardMigration;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -31,7 +32,14 @@ public class IdempotencyAutoConfiguration {
   }
 
   @Bean
-  IdempotencyStore idempotencyStore(JsonMapper json) {
+  IdempotencyStore idempotencyStore(JsonMapper json, IdempotencyProperties properties) {
+    if (properties.unsafeForgetKeys()) {
+      LoggerFactory.getLogger(IdempotencyStore.class)
+          .error(
+              "UNSAFE: faultline.idempotency.unsafe-forget-keys=true: every Idempotency-Key is"
+                  + " treated as new, so a retried request is applied again");
+      return new IdempotencyStore(json, true);
+    }
     return new IdempotencyStore(json);
   }
 

@@ -96,6 +96,9 @@ public final class Schedule {
    * on a name it does not know.
    */
   public static Set<String> groups(String csv) {
+    if (none(csv)) {
+      return Set.of(); // load and checks alone: to see what a setting breaks without any fault
+    }
     Set<String> groups = new java.util.LinkedHashSet<>();
     for (String part : csv.split(",")) {
       String name = part.trim().toLowerCase(java.util.Locale.ROOT);
@@ -127,7 +130,7 @@ public final class Schedule {
     }
     if (groups.isEmpty()) {
       throw new IllegalArgumentException(
-          "--faults: name at least one of services, pg, zk, gateway, pause, partition");
+          "--faults: name at least one of services, pg, zk, gateway, pause, partition (or none)");
     }
     return groups;
   }
@@ -146,6 +149,14 @@ public final class Schedule {
     return groups;
   }
 
+  /** The {@code --faults} word for a drill of load and checks only. */
+  public static final String NONE = "none";
+
+  /** Whether {@code --faults} is {@value #NONE}: no fault at all. */
+  public static boolean none(String csv) {
+    return csv.trim().equalsIgnoreCase(NONE);
+  }
+
   /** Whether {@code --faults} asks for pauses. */
   public static boolean pauses(String csv) {
     return java.util.Arrays.stream(csv.split(","))
@@ -160,9 +171,10 @@ public final class Schedule {
 
   /** Whether {@code --faults} asks for kills: unless it names nothing but pauses and partitions. */
   public static boolean kills(String csv) {
-    return java.util.Arrays.stream(csv.split(","))
-        .map(part -> part.trim().toLowerCase(java.util.Locale.ROOT))
-        .anyMatch(part -> !part.isEmpty() && !action(part));
+    return !none(csv)
+        && java.util.Arrays.stream(csv.split(","))
+            .map(part -> part.trim().toLowerCase(java.util.Locale.ROOT))
+            .anyMatch(part -> !part.isEmpty() && !action(part));
   }
 
   public static List<Planned> plan(Set<String> chosen, long seed, int rounds) {

@@ -1,0 +1,30 @@
+package dev.faultline.order.orders;
+
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A protection this service can be told to drop ({@code faultline.orders.unsafe.*}), so the concept
+ * tour (docs/concepts) can show what it prevents. Off by default; a service with it on says so at
+ * start, at ERROR. Never set it anywhere but a throwaway suite.
+ *
+ * @param ignoreRevision an order's status changes without the optimistic check that the order is
+ *     still at the revision its writer read: the last writer wins, and what a concurrent writer did
+ *     in between (a customer's cancel, say) is silently overwritten (environment: {@code
+ *     FAULTLINE_ORDERS_UNSAFE_IGNOREREVISION=true})
+ */
+@ConfigurationProperties("faultline.orders.unsafe")
+public record UnsafeOrderSettings(@DefaultValue("false") boolean ignoreRevision) {
+  /** The protection on: what tests and a normal start get. */
+  public static final UnsafeOrderSettings SAFE = new UnsafeOrderSettings(false);
+
+  public UnsafeOrderSettings {
+    if (ignoreRevision) {
+      LoggerFactory.getLogger(UnsafeOrderSettings.class)
+          .error(
+              "UNSAFE: faultline.orders.unsafe.ignore-revision=true: order status changes are"
+                  + " blind writes (no revision check), so the last writer wins");
+    }
+  }
+}
