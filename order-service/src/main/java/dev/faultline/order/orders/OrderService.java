@@ -169,7 +169,7 @@ public class OrderService implements DisposableBean {
   }
 
   public Order get(UUID id, Caller caller) {
-    Order order = orders.find(id).orElseThrow(() -> new OrderRejections.OrderNotFound(id));
+    Order order = orders.findForReader(id).orElseThrow(() -> new OrderRejections.OrderNotFound(id));
     if (!caller.mayActFor(order.customerId())) {
       throw new Rejections.Forbidden("order " + id + " belongs to another customer");
     }

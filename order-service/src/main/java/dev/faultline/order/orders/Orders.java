@@ -4,6 +4,7 @@ import dev.faultline.shard.Freshness;
 import dev.faultline.shard.ShardClient;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +25,7 @@ public class Orders {
 
   private final ShardClient shards;
   private final boolean ignoreRevision;
+  private final boolean readFromReplicas;
 
   public Orders(ShardClient shards) {
     this(shards, UnsafeOrderSettings.SAFE);
@@ -33,6 +35,7 @@ public class Orders {
   public Orders(ShardClient shards, UnsafeOrderSettings unsafe) {
     this.shards = shards;
     this.ignoreRevision = unsafe.ignoreRevision();
+    this.readFromReplicas = unsafe.readFromReplicas();
   }
 
   /** The shard that holds the order with this ID. */
@@ -58,6 +61,19 @@ public class Orders {
       return Optional.empty();
     }
     return shards.readSlot(slotOf(id), Freshness.LATEST, db -> find(db, id, false));
+  }
+
+  /**
+   * The order as its customer asks for it: from the primary, so that they see their own latest
+   * change (read-your-writes), never an older state after a newer one.
+   */
+  public Optional<Order> findForReader(UUID id) {
+    if (!readFromReplicas || !canExist(id)) {
+      return find(id);
+    }
+    // Unsafe on purpose (UnsafeOrderSettings): a replica within the shard client's bound.
+    return shards.readSlot(
+        slotOf(id), Freshness.boundedStaleness(Duration.ofHours(1)), db -> find(db, id, false));
   }
 
   /** The order in the caller's transaction, its row locked when {@code forUpdate}. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The drill's invariants, checked against the recorded history and the observed end state. Unlike a
@@ -119,6 +120,7 @@ public final class Checker {
     acknowledgedOrders(history, observed, violations);
     acknowledgedCancels(history, observed, violations);
     acknowledgedRefunds(history, observed, violations);
+    staleReads(history, violations);
     deposits(history, observed, violations);
     moneyPerOrder(observed, violations);
     ledger(observed, violations);
@@ -166,6 +168,73 @@ public final class Checker {
             new Violation(LOST, "order " + id + " is in its database but the API answers 404"));
       }
     }
+  }
+
+  /**
+   * Reads that went back in time: a read of an order that began after the client was told the order
+   * exists must find it, and one that began after the client was told the order was past its charge
+   * (paid, confirmed, rejected, or any refund or cancel since) must not show it PENDING, nor PAID
+   * once it was told more than that. Each answer the client got about an order (its placement, a
+   * cancel, a refund, an earlier read) counts, from when it arrived: read-your-writes and monotonic
+   * reads, the session guarantees a user expects of one order's page.
+   */
+  private static void staleReads(History history, List<Violation> violations) {
+    // Per order: answers the client got, as (when it arrived, the order's progress it showed).
+    Map<String, List<long[]>> told = new HashMap<>();
+    for (History.Operation op : history.operations()) {
+      if (!op.is(Event.Outcome.OK) || op.complete().isEmpty()) {
+        continue;
+      }
+      String id = op.kind().equals("place-order") ? op.result("id") : op.invoke().args().get("id");
+      String status = op.result("status");
+      if (id == null
+          || !List.of("place-order", "cancel-order", "refund-order", "read-order")
+              .contains(op.kind())) {
+        continue;
+      }
+      told.computeIfAbsent(id, k -> new ArrayList<>())
+          .add(new long[] {op.complete().get().at(), progress(status)});
+    }
+    for (History.Operation read : history.operations()) {
+      if (!read.kind().equals("read-order") || read.complete().isEmpty()) {
+        continue;
+      }
+      String id = read.invoke().args().get("id");
+      long began = read.invoke().at();
+      long known = -1;
+      for (long[] answer : told.getOrDefault(id, List.of())) {
+        if (answer[0] < began) {
+          known = Math.max(known, answer[1]);
+        }
+      }
+      if (known < 0) {
+        continue;
+      }
+      boolean missing = "404".equals(read.result("http"));
+      long shown = missing ? -1 : progress(read.result("status"));
+      if (read.is(Event.Outcome.OK) || missing) {
+        if (shown < known) {
+          violations.add(
+              new Violation(
+                  LOST,
+                  "order "
+                      + id
+                      + ": a read (op "
+                      + read.invoke().op()
+                      + ") showed it "
+                      + (missing ? "missing (404)" : read.result("status"))
+                      + " after the client had been told more (a stale read)"));
+        }
+      }
+    }
+  }
+
+  /** How far an order had got: 0 PENDING, 1 PAID, 2 anything after the charge was settled. */
+  private static long progress(@Nullable String status) {
+    if (status == null || status.isEmpty() || status.equals("PENDING")) {
+      return 0;
+    }
+    return status.equals("PAID") ? 1 : 2;
   }
 
   /** What acknowledged partial refunds promised an order, against what it says went back. */
