@@ -29,6 +29,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *   <li>{@code resharding.rows-per-second}: the copy's pace, so the foreground keeps its latency.
  *   <li>{@code resharding.catch-up-below}: the cutover starts once a catch-up pass finds fewer
  *       changes than this (what is left is applied while the slots are frozen).
+ *   <li>{@code unsafe-promote-degraded}: drops a protection, for the concept tour (docs/concepts)
+ *       to show what it prevents: a {@code DEGRADED} shard's replica, which may lack writes the
+ *       primary acknowledged alone, is promoted when the primary dies. Off by default; logged at
+ *       ERROR when on.
  * </ul>
  */
 @ConfigurationProperties("faultline.router")
@@ -40,7 +44,18 @@ public record RouterProperties(
     @DefaultValue("postgres") String adminUsername,
     @Nullable String adminPassword,
     @DefaultValue LockLease lockLease,
-    @DefaultValue Resharding resharding) {
+    @DefaultValue Resharding resharding,
+    @DefaultValue("false") boolean unsafePromoteDegraded) {
+
+  public RouterProperties {
+    if (unsafePromoteDegraded) {
+      org.slf4j.LoggerFactory.getLogger(RouterProperties.class)
+          .error(
+              "UNSAFE: faultline.router.unsafe-promote-degraded=true: a shard whose replica is"
+                  + " behind (DEGRADED) gets it promoted when its primary dies, losing every write"
+                  + " acknowledged by the primary alone");
+    }
+  }
 
   /** How slots move between shards (see the class comment). */
   public record Resharding(

@@ -134,7 +134,19 @@ public class ShardRepair {
         }
       }
       case DEGRADED, READ_ONLY -> {
-        if (replica.isPresent()
+        if (properties.unsafePromoteDegraded()
+            && !primary.health().up()
+            && primary.downFor().compareTo(properties.failoverAfter()) >= 0
+            && replica.isPresent()
+            && health.observation(replica.get()).health().up()) {
+          // Unsafe on purpose (RouterProperties): the replica may lack acknowledged writes.
+          log.error(
+              "UNSAFE: shard {} is {}: promoting {}, which may not hold every acknowledged write",
+              shard.id(),
+              shard.state(),
+              replica.get());
+          promote(shard.id(), replica.get(), true);
+        } else if (replica.isPresent()
             && primary.health().isPrimary()
             && health.observation(replica.get()).health().isReplicaOf(shard.primary())) {
           resync(shard, replica.get());

@@ -31,23 +31,20 @@ public final class Signals {
   }
 
   /**
-   * Sends a named signal to the process's whole process group: each suite process leads its own
-   * ({@code setsid}), so this reaches a PostgreSQL postmaster and every backend it forked, which a
-   * STOP to the postmaster alone would leave serving.
+   * Sends a named signal to the process and to every process it forked, each by its pid. Not to its
+   * process group: PostgreSQL gives every backend a session of its own, so a postmaster's group is
+   * the postmaster alone, and a STOP to it would leave its backends, WAL sender and WAL receiver
+   * running (a "paused" replica would go on receiving WAL). The parent first, so a STOP leaves it
+   * no time to fork another.
    */
-  public static void sendToGroup(ProcessHandle process, String signal) throws IOException {
-    try {
-      int exit =
-          new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
-              .redirectErrorStream(true)
-              .start()
-              .waitFor();
-      if (exit != 0 && process.isAlive()) {
-        throw new IOException("kill -" + signal + " -- -" + process.pid() + " exited " + exit);
+  public static void sendToTree(ProcessHandle process, String signal) throws IOException {
+    send(process, signal);
+    for (ProcessHandle child : process.descendants().toList()) {
+      try {
+        send(child, signal);
+      } catch (IOException gone) {
+        // A backend that exited meanwhile: nothing left to signal.
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while signalling group " + process.pid(), e);
     }
   }
 

@@ -49,15 +49,15 @@ public record LocalSuiteFaults(LocalSuite suite, Gateway gateway, String adminTo
     Signals.awaitExit(handle, Duration.ofSeconds(10));
   }
 
-  /** SIGSTOP to the instance's process group: the JVM, or the postmaster and its backends. */
+  /** SIGSTOP to the instance and all it forked: the JVM, or the postmaster and every backend. */
   @Override
   public void pause(String instance) throws Exception {
-    Signals.sendToGroup(running(instance), "STOP");
+    Signals.sendToTree(running(instance), "STOP");
   }
 
   @Override
   public void resume(Target target, String instance) throws Exception {
-    Signals.sendToGroup(running(instance), "CONT");
+    Signals.sendToTree(running(instance), "CONT");
     if (target.kind() == FaultKind.PG && replacedWhileFrozen(target, instance)) {
       // Replaced while frozen: the router fenced it off; a restart rewinds it into a replica.
       suite.suite(Duration.ofMinutes(5), "restart", instance);
