@@ -50,7 +50,12 @@ class LockApiProbeIT {
     System.out.println(report.probes() + " bad requests to " + report.operations());
     assertThat(report.findings()).isEmpty();
     assertThat(report.probes()).isGreaterThan(80);
-    assertThat(tree("/faultline")).isEqualTo(before);
+    // Nothing made and nothing written. Nodes may go meanwhile, and only by other tests' doing:
+    // this JVM's other lock-service contexts reap their leases as they expire, and ZooKeeper
+    // sweeps empty containers. The probe's own lock name is never granted, so it has no node.
+    List<String> after = tree("/faultline");
+    assertThat(after).isSubsetOf(before);
+    assertThat(after).noneMatch(path -> path.contains(name));
   }
 
   /** Every node under {@code root} with its data version: what a write would change. */

@@ -73,6 +73,46 @@ class RestartSafeRegistrationTests {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30) // unbounded, the call would never return
+  void aDeregistrationThatHangsIsGivenUpOnSoTheShutdownGoesOn() throws Exception {
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    @SuppressWarnings("unchecked")
+    ServiceDiscovery<Object> hanging =
+        (ServiceDiscovery<Object>)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ServiceDiscovery.class},
+                (proxy, method, args) -> {
+                  calls.add(method.getName());
+                  never.await(); // Curator retrying a delete against an unreachable ZooKeeper
+                  return null;
+                });
+    ServiceInstance<Object> instance = ServiceInstance.builder().name("x").id("x-1").build();
+
+    wrapped(hanging).unregisterService(instance);
+
+    assertThat(calls).containsExactly("unregisterService");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aDeregistrationThatFailsSaysWhy() throws Exception {
+    ServiceDiscovery<Object> failing =
+        wrapped(
+            (ServiceDiscovery<Object>)
+                Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {ServiceDiscovery.class},
+                    (proxy, method, args) -> {
+                      throw new KeeperException.NoAuthException();
+                    }));
+
+    assertThatThrownBy(
+            () -> failing.unregisterService(ServiceInstance.builder().name("x").id("x-1").build()))
+        .isInstanceOf(KeeperException.NoAuthException.class);
+  }
+
+  @Test
   void otherBeansAreLeftAlone() {
     Object bean = new Object();
     assertThat(new RestartSafeRegistration().postProcessAfterInitialization(bean, "b"))

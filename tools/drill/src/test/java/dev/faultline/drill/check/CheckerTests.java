@@ -290,6 +290,36 @@ class CheckerTests {
   }
 
   @Test
+  void aReadThatGoesBackInTimeIsCaughtAndOneThatStartedEarlierIsNot() {
+    confirmedOrder("o-1", 1200); // placed: CONFIRMED told to the client at 15 ms
+    read("o-1", 10, 40, "404", null); // began before that answer came: may not see it
+    read("o-1", 50, 60, "200", "CONFIRMED");
+    assertThat(check()).isEmpty();
+
+    read("o-1", 70, 80, "404", null); // after the client was told it exists
+    read("o-1", 90, 95, "200", "PENDING"); // after it was told CONFIRMED
+    assertThat(check())
+        .hasSize(2)
+        .allSatisfy(
+            v -> {
+              assertThat(v.check()).isEqualTo(Checker.LOST);
+              assertThat(v.detail()).contains("o-1").contains("a stale read");
+            });
+  }
+
+  private void read(String id, long sent, long answered, String http, String status) {
+    long op = nextOp++;
+    events.add(new Event.Invoke(op, "read-order", sent, Map.of("id", id)));
+    Map<String, String> result = new HashMap<>(Map.of("http", http));
+    if (status != null) {
+      result.put("status", status);
+    }
+    events.add(
+        new Event.Complete(
+            op, http.equals("200") ? Outcome.OK : Outcome.FAIL, answered, Map.copyOf(result)));
+  }
+
+  @Test
   void anAcknowledgedCancelThatDidNotHappenIsCaught() {
     confirmedOrder("o-1", 1200);
     long op = nextOp++;
