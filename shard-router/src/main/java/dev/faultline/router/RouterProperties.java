@@ -2,6 +2,7 @@ package dev.faultline.router;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -49,7 +50,7 @@ public record RouterProperties(
 
   public RouterProperties {
     if (unsafePromoteDegraded) {
-      org.slf4j.LoggerFactory.getLogger(RouterProperties.class)
+      LoggerFactory.getLogger(RouterProperties.class)
           .error(
               "UNSAFE: faultline.router.unsafe-promote-degraded=true: a shard whose replica is"
                   + " behind (DEGRADED) gets it promoted when its primary dies, losing every write"

@@ -17,6 +17,8 @@ import dev.faultline.drill.load.Gateway;
 import dev.faultline.drill.observe.SuiteObserver;
 import dev.faultline.drill.slo.Prometheus;
 import dev.faultline.drill.suite.LocalSuite;
+import dev.faultline.e2e.tour.TourPage;
+import dev.faultline.e2e.tour.TourScript;
 import dev.faultline.monitoring.dashboard.Dashboard;
 import dev.faultline.monitoring.slo.Generated;
 import dev.faultline.monitoring.slo.RuleFile;
@@ -41,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -727,14 +730,12 @@ class SuiteEndToEndIT {
       pages = files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
     }
     assertThat(pages).isNotEmpty();
-    var softly = new org.assertj.core.api.SoftAssertions();
+    var softly = new SoftAssertions();
     for (Path file : pages) {
-      dev.faultline.e2e.tour.TourPage page = dev.faultline.e2e.tour.TourPage.read(file);
-      String script =
-          dev.faultline.e2e.tour.TourScript.of(
-              page, dev.faultline.e2e.tour.TourScript.shiftPorts(OFFSET));
+      TourPage page = TourPage.read(file);
+      String script = TourScript.of(page, TourScript.shiftPorts(OFFSET));
       var run =
-          dev.faultline.cluster.process.Commands.run(
+          Commands.run(
               List.of("bash", "-c", script),
               REPO,
               Map.of(
@@ -744,7 +745,7 @@ class SuiteEndToEndIT {
       String printed = run.output();
       System.out.println("tour " + file.getFileName() + ":\n" + printed);
       softly
-          .assertThat(dev.faultline.e2e.tour.TourScript.check(page, printed, run.exitCode()))
+          .assertThat(TourScript.check(page, printed, run.exitCode()))
           .as(file.getFileName().toString())
           .isEmpty();
     }

@@ -211,20 +211,21 @@ public final class Checker {
         continue;
       }
       boolean missing = "404".equals(read.result("http"));
+      if (!read.is(Event.Outcome.OK) && !missing) {
+        continue; // no answer about the order (a 5xx, a timeout): nothing shown
+      }
       long shown = missing ? -1 : progress(read.result("status"));
-      if (read.is(Event.Outcome.OK) || missing) {
-        if (shown < known) {
-          violations.add(
-              new Violation(
-                  LOST,
-                  "order "
-                      + id
-                      + ": a read (op "
-                      + read.invoke().op()
-                      + ") showed it "
-                      + (missing ? "missing (404)" : read.result("status"))
-                      + " after the client had been told more (a stale read)"));
-        }
+      if (shown < known) {
+        violations.add(
+            new Violation(
+                LOST,
+                "order "
+                    + id
+                    + ": a read (op "
+                    + read.invoke().op()
+                    + ") showed it "
+                    + (missing ? "missing (404)" : read.result("status"))
+                    + " after the client had been told more (a stale read)"));
       }
     }
   }

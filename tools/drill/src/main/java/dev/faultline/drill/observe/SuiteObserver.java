@@ -71,7 +71,7 @@ public record SuiteObserver(Deployment suite, Gateway gateway, String adminToken
     Map<String, List<Integer>> foundOn = new java.util.TreeMap<>();
     List<String> primaries = suite.primaries(gateway, adminToken);
     String[] accountIds = accounts.toArray(String[]::new);
-    java.util.Set<String> ownAccounts = java.util.Set.copyOf(accounts);
+    Set<String> ownAccounts = Set.copyOf(accounts);
     for (String account : accounts) {
       deposited.put(account, 0L);
     }
